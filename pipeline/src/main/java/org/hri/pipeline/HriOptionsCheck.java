@@ -1,0 +1,104 @@
+package org.hri.pipeline;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hri.pipeline.topics.TopicNames;
+import org.hri.pipeline.topics.TopicNamingException;
+
+/** Checks the job's options before anything starts; each problem is one line that names the option. */
+public final class HriOptionsCheck {
+  private HriOptionsCheck() {}
+
+  /** Throws {@link IllegalArgumentException} with a one-line message for the first problem found. */
+  public static void check(HriPipelineOptions options) {
+    require(options.getBrokers(), "--brokers");
+    require(options.getInput(), "--input");
+    try {
+      TopicNames.forInput(options.getInput());
+    } catch (TopicNamingException e) {
+      throw new IllegalArgumentException("--input: " + e.getMessage());
+    }
+    kafkaProperties(options);
+    checkMode(options);
+    positive(options.getBatchCompletionDelay(), "--batchCompletionDelay", true);
+    positive(options.getMgmtInitialBackoff(), "--mgmtInitialBackoff", false);
+    positive(options.getMgmtMaxBackoff(), "--mgmtMaxBackoff", false);
+    positive(options.getMgmtRetryTimeout(), "--mgmtRetryTimeout", false);
+    positive(options.getUnknownBatchTimeout(), "--unknownBatchTimeout", true);
+    positive(options.getFinishedBatchRetention(), "--finishedBatchRetention", true);
+    positive(options.getBatchStateTtl(), "--batchStateTtl", false);
+  }
+
+  /** The {@code --kafkaProperties} entries as a map; entries are named by position, as values may be secret. */
+  public static Map<String, String> kafkaProperties(HriPipelineOptions options) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    List<String> entries = options.getKafkaProperties() == null ? List.of() : options.getKafkaProperties();
+    for (int i = 0; i < entries.size(); i++) {
+      String entry = entries.get(i);
+      int equals = entry.indexOf('=');
+      if (equals <= 0) {
+        throw new IllegalArgumentException(
+            "--kafkaProperties: entry " + (i + 1) + " is not key=value");
+      }
+      properties.put(entry.substring(0, equals).trim(), entry.substring(equals + 1).trim());
+    }
+    return properties;
+  }
+
+  private static void checkMode(HriPipelineOptions options) {
+    Map<String, String> api = new LinkedHashMap<>();
+    api.put("--mgmtUrl", options.getMgmtUrl());
+    api.put("--clientId", options.getClientId());
+    api.put("--clientSecret", options.getClientSecret());
+    api.put("--audience", options.getAudience());
+    api.put("--oauthUrl", options.getOauthUrl());
+    List<String> given = new ArrayList<>();
+    api.forEach((name, value) -> {
+      if (value != null && !value.isBlank()) {
+        given.add(name);
+      }
+    });
+    if (options.isStandalone()) {
+      if (!given.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--standalone cannot be combined with the Management API options, but " + given.get(0) + " was given");
+      }
+      return;
+    }
+    if (given.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Missing required option: either --standalone or --mgmtUrl, --clientId, --clientSecret, --audience"
+              + " and --oauthUrl");
+    }
+    api.forEach((name, value) -> require(value, name));
+    url(options.getMgmtUrl(), "--mgmtUrl");
+    url(options.getOauthUrl(), "--oauthUrl");
+  }
+
+  private static void require(String value, String option) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("Missing required option: " + option);
+    }
+  }
+
+  private static void url(String value, String option) {
+    try {
+      URI uri = URI.create(value);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": not an http(s) URL: " + value);
+    }
+  }
+
+  private static void positive(Long value, String option, boolean zeroAllowed) {
+    if (value == null || value < 0 || (!zeroAllowed && value == 0)) {
+      throw new IllegalArgumentException(
+          option + ": must be a number of milliseconds " + (zeroAllowed ? ">= 0" : "> 0") + " but was " + value);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package org.hri.pipeline.kafka;
+
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+import org.hri.pipeline.topics.TopicNames;
+
+/**
+ * Kafka client properties of the job, as the original set them (spec §5.7): SASL PLAIN over TLS when a
+ * password is given (Event Streams style, user name {@code token}), zstd-compressed producers with the
+ * Event Streams size limits, one consumer group per stream. Extra properties given by the user win.
+ */
+public final class KafkaSettings implements Serializable {
+  private final String brokers;
+  private final String password;
+  private final TopicNames topics;
+  private final Map<String, String> extra;
+
+  public KafkaSettings(String brokers, String password, TopicNames topics, Map<String, String> extra) {
+    this.brokers = brokers;
+    this.password = password;
+    this.topics = topics;
+    this.extra = Map.copyOf(extra);
+  }
+
+  public String brokers() {
+    return brokers;
+  }
+
+  public TopicNames topics() {
+    return topics;
+  }
+
+  /** Consumer group of the stream: {@code hri-validation-<input>-<output>}. */
+  public String groupId() {
+    return "hri-validation-" + topics.input() + "-" + topics.output();
+  }
+
+  public Map<String, Object> consumer() {
+    Map<String, Object> config = security();
+    config.put("group.id", groupId());
+    if (password != null) {
+      config.put("auto.offset.reset", "latest");
+    }
+    config.putAll(extra);
+    return config;
+  }
+
+  public Map<String, Object> producer() {
+    Map<String, Object> config = security();
+    config.put("compression.type", "zstd");
+    config.put("transaction.timeout.ms", 900_000);
+    // A soft cap that keeps requests under the 1 MB message limit of Event Streams (KAFKA-4169).
+    config.put("batch.size", 16_384);
+    config.put("max.request.size", 10_485_760);
+    config.putAll(extra);
+    return config;
+  }
+
+  private Map<String, Object> security() {
+    Map<String, Object> config = new HashMap<>();
+    if (password != null) {
+      config.put(
+          "sasl.jaas.config",
+          "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"token\" password=\""
+              + password + "\";");
+      config.put("security.protocol", "SASL_SSL");
+      config.put("sasl.mechanism", "PLAIN");
+      config.put("ssl.protocol", "TLSv1.2");
+      config.put("ssl.enabled.protocols", "TLSv1.2");
+      config.put("ssl.endpoint.identification.algorithm", "HTTPS");
+    }
+    return config;
+  }
+
+  @Override
+  public String toString() {
+    return "KafkaSettings[" + brokers + ", " + topics.input() + (password == null ? "" : ", SASL") + "]";
+  }
+}

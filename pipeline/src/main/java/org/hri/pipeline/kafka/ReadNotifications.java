@@ -1,0 +1,82 @@
+package org.hri.pipeline.kafka;
+
+import java.util.Map;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.hri.pipeline.model.BatchNotification;
+import org.hri.pipeline.model.BatchNotificationCoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the notification topic as bytes and parses each message. A tombstone or a message that is not a
+ * valid notification is counted, logged by position only, and skipped: the job keeps running.
+ *
+ * <p>Notifications are read from the earliest retained offset whenever the job starts without a checkpoint,
+ * so it knows every batch the topic still remembers, including those created before it started.
+ */
+public final class ReadNotifications extends PTransform<PBegin, PCollection<BatchNotification>> {
+  private final KafkaSettings settings;
+
+  private ReadNotifications(KafkaSettings settings) {
+    this.settings = settings;
+  }
+
+  public static ReadNotifications from(KafkaSettings settings) {
+    return new ReadNotifications(settings);
+  }
+
+  @Override
+  public PCollection<BatchNotification> expand(PBegin begin) {
+    Map<String, Object> consumer = settings.consumer();
+    consumer.remove("group.id"); // nothing is committed: history is re-read on a fresh start
+    consumer.put("auto.offset.reset", "earliest");
+    consumer.put("fetch.max.wait.ms", 150); // lets notifications overtake data records
+    return begin
+        .apply(
+            "ReadNotificationTopic",
+            KafkaIO.<byte[], byte[]>read()
+                .withBootstrapServers(settings.brokers())
+                .withTopic(settings.topics().notification())
+                .withKeyDeserializer(ByteArrayDeserializer.class)
+                .withValueDeserializer(ByteArrayDeserializer.class)
+                .withConsumerConfigUpdates(consumer)
+                .withReadCommitted())
+        .apply("ParseNotifications", ParDo.of(new ParseNotificationsFn()))
+        .setCoder(BatchNotificationCoder.of());
+  }
+
+  /** Parses notification bytes; bad messages are skipped without their payload reaching a log. */
+  public static final class ParseNotificationsFn extends DoFn<KafkaRecord<byte[], byte[]>, BatchNotification> {
+    private static final Logger LOG = LoggerFactory.getLogger(ParseNotificationsFn.class);
+    private static final Counter BAD = Metrics.counter("hri", "notifications-bad");
+    private static final Counter READ = Metrics.counter("hri", "notifications-read");
+
+    @ProcessElement
+    public void process(@Element KafkaRecord<byte[], byte[]> record, OutputReceiver<BatchNotification> out) {
+      byte[] value = record.getKV().getValue();
+      String position = record.getTopic() + "-" + record.getPartition() + "@" + record.getOffset();
+      if (value == null) {
+        BAD.inc();
+        LOG.warn("Skipping tombstone notification at {}", position);
+        return;
+      }
+      try {
+        out.output(BatchNotification.fromJson(value));
+        READ.inc();
+      } catch (Exception e) {
+        BAD.inc();
+        // Parser messages quote the input, so only the exception's class is logged.
+        LOG.error("Skipping malformed notification at {}: {}", position, e.getClass().getSimpleName());
+      }
+    }
+  }
+}

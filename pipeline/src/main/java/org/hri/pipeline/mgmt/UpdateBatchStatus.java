@@ -1,0 +1,80 @@
+package org.hri.pipeline.mgmt;
+
+import java.util.Objects;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.hri.pipeline.model.BatchNotification;
+import org.hri.pipeline.model.BatchNotificationCoder;
+
+/**
+ * Writes the tracker's verdicts to the HRI Management API (spec §5.4): a {@code completed} notification calls
+ * processingComplete, a {@code failed} one calls fail with its message, both with the verdict's counts; any
+ * other status fails the job.
+ *
+ * <p>5xx answers and transport errors are retried per batch on processing-time timers following the {@link
+ * RetryPolicy} (default 1 s doubling to 5 min, giving up after 24 h, which fails the job). A 409 means the
+ * batch is already past that transition and counts as done; other 4xx answers fail the job with {@code Call to
+ * HRI Management API failed: <description>.}.
+ *
+ * <p>The output holds the verdicts that were applied or found applied (409). Calls are at-least-once: a
+ * replayed bundle may repeat one, which the 409 handling makes harmless.
+ *
+ * <pre>{@code
+ * verdicts.apply("UpdateBatchStatus", UpdateBatchStatus.to(config));
+ * }</pre>
+ */
+public final class UpdateBatchStatus
+    extends PTransform<PCollection<BatchNotification>, PCollection<BatchNotification>> {
+  private final ManagementApiConfig config;
+  private final RetryPolicy retryPolicy;
+  private final UpdateBatchStatusFn.ClientFactory clientFactory;
+
+  private UpdateBatchStatus(
+      ManagementApiConfig config, RetryPolicy retryPolicy, UpdateBatchStatusFn.ClientFactory clientFactory) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+    this.clientFactory = Objects.requireNonNull(clientFactory, "clientFactory");
+  }
+
+  /** Updates batches of {@code config}'s tenant, with {@link RetryPolicy#defaults()}. */
+  public static UpdateBatchStatus to(ManagementApiConfig config) {
+    return new UpdateBatchStatus(config, RetryPolicy.defaults(), ManagementApiClient::create);
+  }
+
+  public UpdateBatchStatus withRetryPolicy(RetryPolicy retryPolicy) {
+    return new UpdateBatchStatus(config, retryPolicy, clientFactory);
+  }
+
+  /** For tests: how the client is created on the workers. */
+  UpdateBatchStatus withClientFactory(UpdateBatchStatusFn.ClientFactory clientFactory) {
+    return new UpdateBatchStatus(config, retryPolicy, clientFactory);
+  }
+
+  @Override
+  public PCollection<BatchNotification> expand(PCollection<BatchNotification> verdicts) {
+    return verdicts
+        // A retry may wait far longer than any window of the input would keep its state.
+        .apply("GlobalWindow", Window.<BatchNotification>into(new GlobalWindows()))
+        .apply("KeyByBatchId", WithKeys.of((BatchNotification n) -> n.id()).withKeyType(TypeDescriptors.strings()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), BatchNotificationCoder.of()))
+        .apply("CallManagementApi", ParDo.of(new UpdateBatchStatusFn(config, retryPolicy, clientFactory)))
+        .setCoder(BatchNotificationCoder.of());
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder
+        .add(DisplayData.item("baseUrl", config.baseUrl()).withLabel("Management API base URL"))
+        .add(DisplayData.item("tenantId", config.tenantId()).withLabel("Tenant"))
+        .add(DisplayData.item("retryPolicy", retryPolicy.toString()).withLabel("Retry policy"));
+  }
+}

@@ -1,0 +1,217 @@
+package org.hri.pipeline.mgmt;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+import org.hri.pipeline.model.BatchNotification;
+import org.hri.pipeline.model.BatchNotificationCoder;
+import org.hri.pipeline.model.BatchStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies verdicts, keyed by batch id, with the Management API, retrying 5xx answers and transport errors on
+ * a processing-time timer instead of sleeping, so a 24-hour outage holds no bundle open (spec §8 item 4).
+ *
+ * <p>Per batch it keeps at most one pending verdict with its failed attempts and the backoff waited so far.
+ * 409 counts as done (the call is idempotent per batch id and target status, and a replayed bundle repeats
+ * it); any other 4xx, and giving up, fail the job as the original did.
+ */
+final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, BatchNotification> {
+  private static final Logger LOG = LoggerFactory.getLogger(UpdateBatchStatusFn.class);
+
+  static final String METRICS_NAMESPACE = "hri";
+
+  private static final String PENDING = "pending";
+  private static final String FAILED_ATTEMPTS = "failedAttempts";
+  private static final String WAITED_MILLIS = "waitedMillis";
+  private static final String RETRY = "retry";
+
+  /** Creates the client in {@code @Setup}; tests swap it to inject an environment. */
+  interface ClientFactory extends Serializable {
+    ManagementApiClient create(ManagementApiConfig config) throws IOException;
+  }
+
+  private final Counter calls = Metrics.counter(METRICS_NAMESPACE, "mgmt-api-calls");
+  private final Counter retries = Metrics.counter(METRICS_NAMESPACE, "mgmt-api-retries");
+  private final Counter conflicts = Metrics.counter(METRICS_NAMESPACE, "mgmt-api-conflicts");
+  private final Counter completed = Metrics.counter(METRICS_NAMESPACE, "batches-completed");
+  private final Counter failed = Metrics.counter(METRICS_NAMESPACE, "batches-failed");
+
+  @StateId(PENDING)
+  private final StateSpec<ValueState<BatchNotification>> pendingSpec = StateSpecs.value(BatchNotificationCoder.of());
+
+  @StateId(FAILED_ATTEMPTS)
+  private final StateSpec<ValueState<Integer>> failedAttemptsSpec = StateSpecs.value(VarIntCoder.of());
+
+  @StateId(WAITED_MILLIS)
+  private final StateSpec<ValueState<Long>> waitedMillisSpec = StateSpecs.value(VarLongCoder.of());
+
+  @TimerId(RETRY)
+  private final TimerSpec retrySpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+  private final ManagementApiConfig config;
+  private final RetryPolicy retryPolicy;
+  private final ClientFactory clientFactory;
+
+  private transient ManagementApiClient client;
+
+  UpdateBatchStatusFn(ManagementApiConfig config, RetryPolicy retryPolicy, ClientFactory clientFactory) {
+    this.config = config;
+    this.retryPolicy = retryPolicy;
+    this.clientFactory = clientFactory;
+  }
+
+  @Setup
+  public void setup() {
+    try {
+      client = clientFactory.create(config);
+    } catch (IOException | RuntimeException e) {
+      // A bad trust store cannot heal by retrying: fail the job (spec §4.2).
+      throw new IllegalStateException("Cannot create the HRI Management API client: " + e, e);
+    }
+  }
+
+  @ProcessElement
+  public void processElement(
+      @Element KV<String, BatchNotification> element,
+      @StateId(PENDING) ValueState<BatchNotification> pending,
+      @StateId(FAILED_ATTEMPTS) ValueState<Integer> failedAttempts,
+      @StateId(WAITED_MILLIS) ValueState<Long> waitedMillis,
+      @TimerId(RETRY) Timer retry,
+      OutputReceiver<BatchNotification> out) {
+    BatchNotification verdict = element.getValue();
+    checkStatus(verdict);
+    BatchNotification waiting = pending.read();
+    if (waiting != null) {
+      if (waiting.status() != verdict.status()) {
+        // Only the latest verdict matters; it goes out when the pending retry fires.
+        LOG.warn("Batch {}: verdict {} replaces the pending {}", verdict.id(), verdict.status(), waiting.status());
+        pending.write(verdict);
+      }
+      return; // the same verdict again: the pending retry covers it
+    }
+    attempt(verdict, 0, Duration.ZERO, pending, failedAttempts, waitedMillis, retry, out);
+  }
+
+  @OnTimer(RETRY)
+  public void onRetry(
+      @StateId(PENDING) ValueState<BatchNotification> pending,
+      @StateId(FAILED_ATTEMPTS) ValueState<Integer> failedAttempts,
+      @StateId(WAITED_MILLIS) ValueState<Long> waitedMillis,
+      @TimerId(RETRY) Timer retry,
+      OutputReceiver<BatchNotification> out) {
+    BatchNotification verdict = pending.read();
+    if (verdict == null) {
+      return;
+    }
+    retries.inc();
+    int failedSoFar = orZero(failedAttempts.read());
+    Duration waited = Duration.ofMillis(orZero(waitedMillis.read()));
+    attempt(verdict, failedSoFar, waited, pending, failedAttempts, waitedMillis, retry, out);
+  }
+
+  @Teardown
+  public void teardown() throws IOException {
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+  }
+
+  private void attempt(
+      BatchNotification verdict,
+      int failedSoFar,
+      Duration waitedSoFar,
+      ValueState<BatchNotification> pending,
+      ValueState<Integer> failedAttempts,
+      ValueState<Long> waitedMillis,
+      Timer retry,
+      OutputReceiver<BatchNotification> out) {
+    calls.inc();
+    try {
+      call(verdict);
+      (verdict.status() == BatchStatus.COMPLETED ? completed : failed).inc();
+    } catch (ManagementApiException e) {
+      if (e.statusCode() == 409) {
+        LOG.warn("Batch {} is already in the desired state ({}): 409 from the HRI Management API", verdict.id(),
+            verdict.status());
+        conflicts.inc();
+      } else if (e.isClientError()) {
+        throw new IllegalStateException("Call to HRI Management API failed: " + e.getMessage() + ".", e);
+      } else {
+        scheduleRetry(verdict, failedSoFar + 1, waitedSoFar, e, pending, failedAttempts, waitedMillis, retry);
+        return;
+      }
+    } catch (IOException e) {
+      scheduleRetry(verdict, failedSoFar + 1, waitedSoFar, e, pending, failedAttempts, waitedMillis, retry);
+      return;
+    }
+    pending.clear();
+    failedAttempts.clear();
+    waitedMillis.clear();
+    out.output(verdict);
+  }
+
+  private void scheduleRetry(
+      BatchNotification verdict,
+      int failedCount,
+      Duration waitedSoFar,
+      IOException cause,
+      ValueState<BatchNotification> pending,
+      ValueState<Integer> failedAttempts,
+      ValueState<Long> waitedMillis,
+      Timer retry) {
+    Optional<Duration> backoff = retryPolicy.nextBackoff(failedCount, waitedSoFar);
+    if (backoff.isEmpty()) {
+      throw new IllegalStateException(retryPolicy.giveUpMessage(), cause);
+    }
+    // The message is an ErrorDetail description or a transport error: no payload.
+    LOG.warn("Call to HRI Management API for batch {} failed ({}); backing off {} milliseconds", verdict.id(),
+        cause.getMessage(), backoff.get().toMillis());
+    pending.write(verdict);
+    failedAttempts.write(failedCount);
+    waitedMillis.write(waitedSoFar.plus(backoff.get()).toMillis());
+    retry.offset(org.joda.time.Duration.millis(backoff.get().toMillis())).setRelative();
+  }
+
+  private void call(BatchNotification verdict) throws IOException {
+    // The tracker always sets both counts on a verdict; 0 keeps a malformed one from an NPE.
+    long actual = orZero(verdict.actualRecordCount());
+    long invalid = orZero(verdict.invalidRecordCount());
+    if (verdict.status() == BatchStatus.COMPLETED) {
+      client.processingComplete(verdict.id(), actual, invalid);
+    } else {
+      client.fail(verdict.id(), actual, invalid, verdict.failureMessage());
+    }
+  }
+
+  private static void checkStatus(BatchNotification verdict) {
+    if (verdict.status() != BatchStatus.COMPLETED && verdict.status() != BatchStatus.FAILED) {
+      throw new IllegalStateException(
+          "Received unexpected status: '" + verdict.status().name() + "' for batch: '" + verdict.id() + "'");
+    }
+  }
+
+  private static int orZero(Integer value) {
+    return value == null ? 0 : value;
+  }
+
+  private static long orZero(Long value) {
+    return value == null ? 0L : value;
+  }
+}

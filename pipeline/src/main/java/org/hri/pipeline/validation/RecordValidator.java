@@ -1,0 +1,13 @@
+package org.hri.pipeline.validation;
+
+import java.io.Serializable;
+import org.hri.pipeline.model.HriRecord;
+
+/**
+ * Validates one record's content. Serializable because it travels to every worker; a thrown exception makes
+ * the record invalid with the exception's class and message.
+ */
+@FunctionalInterface
+public interface RecordValidator extends Serializable {
+  ValidationResult validate(HriRecord record) throws Exception;
+}

@@ -1,0 +1,122 @@
+package org.hri.pipeline.validation;
+
+import java.util.Objects;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.hri.pipeline.batches.BatchStatuses;
+import org.hri.pipeline.batches.ResolveUnknownBatches;
+import org.hri.pipeline.model.BatchCounts;
+import org.hri.pipeline.model.HriRecordCoder;
+import org.hri.pipeline.model.HriRecord;
+import org.hri.pipeline.model.InvalidRecordCoder;
+
+/**
+ * Validates HRI records: the base transform validator authors extend.
+ *
+ * <p>Every record goes through the batch checks of the original job — a record without a {@code batchId}
+ * header, or of an unknown batch, is invalid; a record of a terminated or failed batch is dropped; a record
+ * of a completed batch is invalid — and, while its batch is open, through {@link #validate}. A validator
+ * that throws makes the record invalid with the exception's class and message.
+ *
+ * <p>To write a validator, extend this class and implement {@link #validate}; override {@link #setup} and
+ * {@link #teardown} for state that is expensive to build (parsers, schemas). Each worker thread gets its own
+ * deserialized copy of the transform, so fields set in {@code setup} need no synchronisation, and fields set
+ * in the constructor must be serializable. For a plain function use {@link #using(RecordValidator)}.
+ *
+ * <p>The pipeline assembly tells the transform where batch statuses come from with {@link #withBatches}.
+ */
+public abstract class ValidateRecords extends PTransform<PCollection<HriRecord>, ValidatedRecords> {
+  private transient BatchStatuses batches;
+
+  protected ValidateRecords() {}
+
+  /** A validation transform that checks each record's content with {@code validator}. */
+  public static ValidateRecords using(RecordValidator validator) {
+    return new FunctionValidateRecords(Objects.requireNonNull(validator, "validator"));
+  }
+
+  /** Where the status of each record's batch comes from; set once by the pipeline assembly. */
+  public final ValidateRecords withBatches(BatchStatuses batches) {
+    this.batches = Objects.requireNonNull(batches, "batches");
+    return this;
+  }
+
+  /** Builds per-worker state before the first record; runs once per deserialized copy. */
+  protected void setup() throws Exception {}
+
+  /** Decides whether the content of one record of an open batch is valid. */
+  protected abstract ValidationResult validate(HriRecord record) throws Exception;
+
+  /** Releases what {@link #setup} built. */
+  protected void teardown() throws Exception {}
+
+  @Override
+  public final ValidatedRecords expand(PCollection<HriRecord> records) {
+    if (batches == null) {
+      throw new IllegalStateException("ValidateRecords needs batch statuses: call withBatches(...) first");
+    }
+    RecordRouter router = new RecordRouter(this);
+    TupleTagList additional = TupleTagList.of(ValidatedRecords.INVALID).and(ValidatedRecords.COUNTS);
+
+    PCollectionTuple known =
+        withCoders(
+            records.apply(
+                "ValidateKnownBatches",
+                ParDo.of(new ValidateKnownBatchesFn(router, batches.view()))
+                    .withSideInputs(batches.view())
+                    .withOutputTags(ValidatedRecords.VALID, additional.and(ValidateKnownBatchesFn.UNRESOLVED))));
+    PCollectionTuple resolved =
+        withCoders(
+            known
+                .get(ValidateKnownBatchesFn.UNRESOLVED)
+                .setCoder(KvCoder.of(StringUtf8Coder.of(), HriRecordCoder.of()))
+                .apply(
+                    "ResolveUnknownBatches",
+                    ResolveUnknownBatches.using(batches.notifications(), batches.policy()))
+                .apply(
+                    "ValidateResolvedBatches",
+                    ParDo.of(new ValidateResolvedBatchesFn(router))
+                        .withOutputTags(ValidatedRecords.VALID, additional)));
+
+    return new ValidatedRecords(
+        flatten("Valid", ValidatedRecords.VALID, known, resolved),
+        flatten("Invalid", ValidatedRecords.INVALID, known, resolved),
+        flatten("Counts", ValidatedRecords.COUNTS, known, resolved));
+  }
+
+  private static PCollectionTuple withCoders(PCollectionTuple outputs) {
+    outputs.get(ValidatedRecords.VALID).setCoder(HriRecordCoder.of());
+    outputs.get(ValidatedRecords.INVALID).setCoder(InvalidRecordCoder.of());
+    outputs.get(ValidatedRecords.COUNTS).setCoder(KvCoder.of(StringUtf8Coder.of(), BatchCounts.Coder.of()));
+    return outputs;
+  }
+
+  private static <T> PCollection<T> flatten(String name, TupleTag<T> tag, PCollectionTuple known, PCollectionTuple resolved) {
+    return PCollectionList.of(known.get(tag))
+        .and(resolved.get(tag))
+        .apply(name, Flatten.pCollections())
+        .setCoder(known.get(tag).getCoder());
+  }
+
+  /** Adapts a plain {@link RecordValidator}. */
+  private static final class FunctionValidateRecords extends ValidateRecords {
+    private final RecordValidator validator;
+
+    FunctionValidateRecords(RecordValidator validator) {
+      this.validator = validator;
+    }
+
+    @Override
+    protected ValidationResult validate(HriRecord record) throws Exception {
+      return validator.validate(record);
+    }
+  }
+}

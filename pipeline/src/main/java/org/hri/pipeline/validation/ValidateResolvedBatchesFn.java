@@ -1,0 +1,44 @@
+package org.hri.pipeline.validation;
+
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.hri.pipeline.batches.ResolvedRecord;
+import org.hri.pipeline.model.HriRecord;
+import org.joda.time.Instant;
+
+/** Validates records whose batch status was resolved after the side input missed it. */
+final class ValidateResolvedBatchesFn extends DoFn<ResolvedRecord, HriRecord> {
+  private final RecordRouter router;
+
+  ValidateResolvedBatchesFn(RecordRouter router) {
+    this.router = router;
+  }
+
+  @Setup
+  public void setup() throws Exception {
+    router.setup();
+  }
+
+  @StartBundle
+  public void startBundle() {
+    router.startBundle();
+  }
+
+  @ProcessElement
+  public void process(
+      @Element ResolvedRecord resolved, @Timestamp Instant timestamp, BoundedWindow window,
+      MultiOutputReceiver out) {
+    HriRecord record = resolved.record();
+    router.route(record, record.batchId(), resolved.status(), timestamp, window, out);
+  }
+
+  @FinishBundle
+  public void finishBundle(FinishBundleContext context) {
+    router.finishBundle(context);
+  }
+
+  @Teardown
+  public void teardown() throws Exception {
+    router.teardown();
+  }
+}
