@@ -1,0 +1,374 @@
+package org.hri.pipeline.mgmt;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.FileNotFoundException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
+import org.hri.pipeline.model.BatchNotification;
+import org.hri.pipeline.model.BatchNotificationCoder;
+import org.hri.pipeline.model.BatchStatus;
+import org.hri.testing.FakeManagementApi;
+import org.hri.testing.FakeManagementApi.Request;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+@ExtendWith(TestPipelineExtension.class)
+class UpdateBatchStatusTest {
+  private static final String TENANT = "tenant1";
+  private static final String BATCH_ID = "batch-42";
+  private static final String PROCESSING_COMPLETE = "/action/processingComplete";
+  private static final String FAIL = "/action/fail";
+  private static final OffsetDateTime END = OffsetDateTime.of(2024, 3, 1, 13, 0, 0, 0, ZoneOffset.UTC);
+  /** Fast retries that never give up within a test. */
+  private static final RetryPolicy FAST =
+      RetryPolicy.of(Duration.ofMillis(1), Duration.ofMillis(100), Duration.ofHours(1));
+
+  private FakeManagementApi api;
+
+  @BeforeEach
+  void start() throws Exception {
+    api = FakeManagementApi.start();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  private ManagementApiConfig config() {
+    return ManagementApiConfig.builder()
+        .baseUrl(api.baseUrl())
+        .oauthUrl(api.oauthUrl())
+        .clientId("clientId")
+        .clientSecret("clientSecret")
+        .audience("hri-audience")
+        .tenantId(TENANT)
+        .build();
+  }
+
+  private static BatchNotification batch(String id, BatchStatus status) {
+    return new BatchNotification(
+        id, "batch " + id, "integrator-1", "ingest.tenant1.claims.in", "claims", status,
+        OffsetDateTime.of(2024, 3, 1, 12, 0, 0, 0, ZoneOffset.UTC), null, 15L, 15L, null, 5L, null, null, null);
+  }
+
+  private static BatchNotification completed(String id) {
+    return batch(id, BatchStatus.SEND_COMPLETED).withVerdict(BatchStatus.COMPLETED, 10, 5, null, END);
+  }
+
+  private static BatchNotification failed(String id) {
+    return batch(id, BatchStatus.SEND_COMPLETED).withVerdict(BatchStatus.FAILED, 10, 5, "Error message", END);
+  }
+
+  /** Stores the batch in the fake Management API, sendCompleted unless said otherwise. */
+  private void store(String id, BatchStatus status) {
+    api.putBatch(id, new String(batch(id, status).toJson(), StandardCharsets.UTF_8));
+  }
+
+  /** The verdicts first, then one processing-time step per expected retry. */
+  private static TestStream<BatchNotification> verdicts(int retrySteps, BatchNotification... verdicts) {
+    TestStream.Builder<BatchNotification> events = TestStream.create(BatchNotificationCoder.of());
+    for (BatchNotification verdict : verdicts) {
+      events = events.addElements(verdict);
+    }
+    for (int i = 0; i < retrySteps; i++) {
+      events = events.advanceProcessingTime(org.joda.time.Duration.standardSeconds(1));
+    }
+    return events.advanceWatermarkToInfinity();
+  }
+
+  private static Throwable failureOf(Pipeline p) {
+    Pipeline.PipelineExecutionException e =
+        assertThrows(Pipeline.PipelineExecutionException.class, () -> p.run().waitUntilFinish());
+    return e.getCause();
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    MetricQueryResults metrics =
+        result
+            .metrics()
+            .queryMetrics(MetricsFilter.builder().addNameFilter(MetricNameFilter.named("hri", name)).build());
+    long sum = 0;
+    for (MetricResult<Long> counter : metrics.getCounters()) {
+      sum += counter.getAttempted();
+    }
+    return sum;
+  }
+
+  // ---- success ----
+
+  @Test
+  void completedCallsProcessingCompleteOnce(TestPipeline p) {
+    store(BATCH_ID, BatchStatus.SEND_COMPLETED);
+    PCollection<BatchNotification> applied =
+        p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+    PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
+
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+
+    List<Request> puts = api.requests("PUT", "");
+    assertThat(puts, hasSize(1));
+    assertThat(puts.get(0).url(), is(api.baseUrl() + "/tenants/" + TENANT + "/batches/" + BATCH_ID + PROCESSING_COMPLETE));
+    assertThat(puts.get(0).body(), is("{\"actualRecordCount\":10,\"invalidRecordCount\":5}"));
+    assertThat(api.batchStatus(BATCH_ID).orElseThrow(), is("completed"));
+    assertThat(counter(result, "mgmt-api-calls"), is(1L));
+    assertThat(counter(result, "batches-completed"), is(1L));
+    assertThat(counter(result, "batches-failed"), is(0L));
+  }
+
+  @Test
+  void failedCallsFailWithTheMessage(TestPipeline p) {
+    store(BATCH_ID, BatchStatus.SEND_COMPLETED);
+    PCollection<BatchNotification> applied =
+        p.apply(Create.of(failed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+    PAssert.that(applied).containsInAnyOrder(failed(BATCH_ID));
+
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+
+    List<Request> puts = api.requests("PUT", "");
+    assertThat(puts, hasSize(1));
+    assertThat(puts.get(0).url(), is(api.baseUrl() + "/tenants/" + TENANT + "/batches/" + BATCH_ID + FAIL));
+    assertThat(
+        puts.get(0).body(),
+        is("{\"actualRecordCount\":10,\"invalidRecordCount\":5,\"failureMessage\":\"Error message\"}"));
+    assertThat(api.batchStatus(BATCH_ID).orElseThrow(), is("failed"));
+    assertThat(counter(result, "batches-failed"), is(1L));
+  }
+
+  @Test
+  void eachBatchGetsItsOwnCall(TestPipeline p) {
+    store("b1", BatchStatus.SEND_COMPLETED);
+    store("b2", BatchStatus.SEND_COMPLETED);
+    PCollection<BatchNotification> applied =
+        p.apply(Create.of(completed("b1"), failed("b2")).withCoder(BatchNotificationCoder.of()))
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+    PAssert.that(applied).containsInAnyOrder(completed("b1"), failed("b2"));
+
+    p.run().waitUntilFinish();
+
+    assertThat(api.requests("PUT", "/b1" + PROCESSING_COMPLETE), hasSize(1));
+    assertThat(api.requests("PUT", "/b2" + FAIL), hasSize(1));
+    assertThat(api.requests("PUT", ""), hasSize(2));
+    assertThat(api.requests("POST", "/token"), hasSize(1)); // one cached token for both calls
+  }
+
+  // ---- retries ----
+
+  @Test
+  void serverErrorsAreRetriedUntilSuccess(TestPipeline p) {
+    store(BATCH_ID, BatchStatus.SEND_COMPLETED);
+    api.respondWith("PUT", PROCESSING_COMPLETE, 500, 4);
+    PCollection<BatchNotification> applied =
+        p.apply(verdicts(6, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+    PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
+
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+
+    assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(5));
+    assertThat(api.batchStatus(BATCH_ID).orElseThrow(), is("completed"));
+    assertThat(counter(result, "mgmt-api-calls"), is(5L));
+    assertThat(counter(result, "mgmt-api-retries"), is(4L));
+    assertThat(counter(result, "batches-completed"), is(1L));
+  }
+
+  @Test
+  void alwaysFailingCallsGiveUpAfterTheLimit(TestPipeline p) {
+    store(BATCH_ID, BatchStatus.SEND_COMPLETED);
+    api.alwaysRespondWith("PUT", PROCESSING_COMPLETE, 500);
+    // 1 ms doubling with an 8 ms limit: waits of 1, 2 and 4 ms, and the 4th failure gives up.
+    RetryPolicy policy = RetryPolicy.of(Duration.ofMillis(1), Duration.ofSeconds(1), Duration.ofMillis(8));
+    p.apply(verdicts(10, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(policy));
+
+    Throwable failure = failureOf(p);
+
+    assertThat(failure.getMessage(), is("Reached max HRI Management API retry timeout of 8 milliseconds"));
+    assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(4));
+  }
+
+  @Test
+  void transportErrorsAreRetriedToo(TestPipeline p) {
+    // Nothing listens on the API port (the token endpoint does answer): every call is a ConnectException.
+    ManagementApiConfig unreachable = config().toBuilder().baseUrl("http://127.0.0.1:1/hri").build();
+    RetryPolicy policy = RetryPolicy.of(Duration.ofMillis(1), Duration.ofSeconds(1), Duration.ofMillis(3));
+    p.apply(verdicts(10, completed(BATCH_ID))).apply(UpdateBatchStatus.to(unreachable).withRetryPolicy(policy));
+
+    Throwable failure = failureOf(p);
+
+    assertThat(failure.getMessage(), is("Reached max HRI Management API retry timeout of 3 milliseconds"));
+    assertThat(failure.getCause(), instanceOf(ConnectException.class));
+  }
+
+  @Test
+  void theSameVerdictWhilePendingMakesNoSecondCall(TestPipeline p) {
+    store(BATCH_ID, BatchStatus.SEND_COMPLETED);
+    api.respondWith("PUT", PROCESSING_COMPLETE, 503, 1);
+    PCollection<BatchNotification> applied =
+        p.apply(verdicts(3, completed(BATCH_ID), completed(BATCH_ID)))
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+    PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
+
+    p.run().waitUntilFinish();
+
+    assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(2)); // the first try and one retry
+  }
+
+  @Test
+  void aNewerVerdictReplacesThePendingOne(TestPipeline p) {
+    store(BATCH_ID, BatchStatus.SEND_COMPLETED);
+    api.respondWith("PUT", PROCESSING_COMPLETE, 503, 1);
+    PCollection<BatchNotification> applied =
+        p.apply(verdicts(3, completed(BATCH_ID), failed(BATCH_ID)))
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+    PAssert.that(applied).containsInAnyOrder(failed(BATCH_ID));
+
+    p.run().waitUntilFinish();
+
+    assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(1));
+    assertThat(api.requests("PUT", FAIL), hasSize(1));
+    assertThat(api.batchStatus(BATCH_ID).orElseThrow(), is("failed"));
+  }
+
+  // ---- 4xx ----
+
+  @Test
+  void aConflictMeansAlreadyDone(TestPipeline p) {
+    store(BATCH_ID, BatchStatus.COMPLETED); // processingComplete answers 409
+    PCollection<BatchNotification> applied =
+        p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+    PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
+
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+
+    assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(1));
+    assertThat(counter(result, "mgmt-api-conflicts"), is(1L));
+    assertThat(counter(result, "batches-completed"), is(0L));
+  }
+
+  @Test
+  void failingATerminatedBatchIsAConflictToo(TestPipeline p) {
+    store(BATCH_ID, BatchStatus.TERMINATED);
+    PCollection<BatchNotification> applied =
+        p.apply(Create.of(failed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+    PAssert.that(applied).containsInAnyOrder(failed(BATCH_ID));
+
+    p.run().waitUntilFinish();
+
+    assertThat(api.requests("PUT", FAIL), hasSize(1));
+    assertThat(api.batchStatus(BATCH_ID).orElseThrow(), is("terminated"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"400, Bad request", "401, Unauthorized", "403, Forbidden", "404, Not found"})
+  void clientErrorsFailTheJob(int status, String description, TestPipeline p) {
+    store(BATCH_ID, BatchStatus.SEND_COMPLETED);
+    api.respondWith("PUT", PROCESSING_COMPLETE, status, 1, description);
+    p.apply(verdicts(3, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+
+    Throwable failure = failureOf(p);
+
+    assertThat(failure.getMessage(), is("Call to HRI Management API failed: " + description + "."));
+    assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(1));
+  }
+
+  @Test
+  void anUnknownBatchFailsTheJob(TestPipeline p) {
+    // Unlike the lookup, the sink has no special case for 404.
+    p.apply(Create.of(failed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
+        .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+
+    Throwable failure = failureOf(p);
+
+    assertThat(
+        failure.getMessage(),
+        is("Call to HRI Management API failed: error getting current Batch Status: The document for tenantId: "
+            + TENANT + " with document (batch) ID: " + BATCH_ID + " was not found."));
+  }
+
+  @Test
+  void aTokenRejectionFailsTheJob(TestPipeline p) {
+    store(BATCH_ID, BatchStatus.SEND_COMPLETED);
+    api.respondWith("POST", "/token", 401, 1);
+    p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
+        .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+
+    Throwable failure = failureOf(p);
+
+    assertThat(failure.getMessage(), startsWith("Call to HRI Management API failed: OAuth token request failed"));
+    assertThat(api.requests("PUT", ""), hasSize(0));
+  }
+
+  // ---- bad input and setup ----
+
+  @ParameterizedTest
+  @EnumSource(names = {"STARTED", "SEND_COMPLETED", "TERMINATED"})
+  void anyOtherStatusFailsTheJob(BatchStatus status, TestPipeline p) {
+    p.apply(Create.of(batch(BATCH_ID, status)).withCoder(BatchNotificationCoder.of()))
+        .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+
+    Throwable failure = failureOf(p);
+
+    assertThat(failure.getMessage(), startsWith("Received unexpected status"));
+    assertThat(failure.getMessage(), containsString(status.name()));
+    assertThat(
+        failure.getMessage(), is("Received unexpected status: '" + status.name() + "' for batch: '" + BATCH_ID + "'"));
+    assertThat(api.requests(), hasSize(0));
+  }
+
+  @Test
+  void aBadTrustStoreFailsTheJob(TestPipeline p) {
+    Map<String, String> env = Map.of("HRI_TRUSTSTORE", "/no/such/truststore.jks", "HRI_TRUSTSTORE_PASSWORD", "x");
+    p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
+        .apply(
+            UpdateBatchStatus.to(config())
+                .withClientFactory(config -> ManagementApiClient.create(config, env)));
+
+    Pipeline.PipelineExecutionException e =
+        assertThrows(Pipeline.PipelineExecutionException.class, () -> p.run().waitUntilFinish());
+
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      chain.add(t);
+    }
+    assertThat(chain, hasItem(instanceOf(FileNotFoundException.class)));
+    assertThat(api.requests(), hasSize(0));
+  }
+}

@@ -1,0 +1,32 @@
+package org.hri.runners.direct;
+
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.hri.pipeline.HriPipeline;
+import org.hri.pipeline.HriPipelineOptions;
+
+/**
+ * Runs the HRI validation job on Beam's DirectRunner until it is stopped. A bad option ends it at once with
+ * one line naming the option and exit code 2.
+ */
+public final class DirectJob {
+  private DirectJob() {}
+
+  public static void main(String[] args) {
+    Pipeline pipeline;
+    try {
+      PipelineOptionsFactory.register(HriPipelineOptions.class);
+      HriPipelineOptions options = PipelineOptionsFactory.fromArgs(args).as(HriPipelineOptions.class);
+      options.setRunner(DirectRunner.class);
+      pipeline = HriPipeline.create(options);
+    } catch (IllegalArgumentException e) {
+      System.err.println("hri: " + e.getMessage().lines().findFirst().orElse("invalid options"));
+      System.exit(2);
+      return;
+    }
+    pipeline.run().waitUntilFinish();
+    // KafkaIO leaves non-daemon threads behind, so the JVM would not exit by itself.
+    System.exit(0);
+  }
+}
