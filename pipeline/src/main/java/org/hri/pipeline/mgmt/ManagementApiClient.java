@@ -140,12 +140,25 @@ public final class ManagementApiClient implements AutoCloseable {
     HttpResponse response = request.execute();
     byte[] body = readBody(response);
     if (!response.isSuccessStatusCode()) {
-      if (response.getStatusCode() == 401) {
+      int status = response.getStatusCode();
+      if (status == 401) {
         forgetToken(bearer); // it may have been revoked; the next call fetches a new one
       }
-      throw ManagementApiException.fromResponse(response.getStatusCode(), body);
+      throw new ManagementApiException(status, describe(response, body));
     }
     return body;
+  }
+
+  /**
+   * The ErrorDetail's description, else {@code HTTP <code>}. The JDK's HttpURLConnection discards the body of
+   * a 401 answer to a request with content (PUT, POST), so there the status line's reason phrase stands in.
+   */
+  private static String describe(HttpResponse response, byte[] body) {
+    String reason = response.getStatusMessage();
+    if (response.getStatusCode() == 401 && body.length == 0 && reason != null && !reason.isBlank()) {
+      return reason;
+    }
+    return ManagementApiException.describe(response.getStatusCode(), body);
   }
 
   private static byte[] readBody(HttpResponse response) throws IOException {
@@ -229,8 +242,7 @@ public final class ManagementApiClient implements AutoCloseable {
     byte[] body = readBody(response);
     if (!response.isSuccessStatusCode()) {
       int status = response.getStatusCode();
-      throw new ManagementApiException(
-          status, "OAuth token request failed: " + ManagementApiException.describe(status, body));
+      throw new ManagementApiException(status, "OAuth token request failed: " + describe(response, body));
     }
     return TokenResponse.parse(body);
   }

@@ -16,6 +16,7 @@ import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchNotificationCoder;
@@ -40,6 +41,7 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
   private static final String FAILED_ATTEMPTS = "failedAttempts";
   private static final String WAITED_MILLIS = "waitedMillis";
   private static final String RETRY = "retry";
+  private static final String END_OF_INPUT = "endOfInput";
 
   /** Creates the client in {@code @Setup}; tests swap it to inject an environment. */
   interface ClientFactory extends Serializable {
@@ -63,6 +65,10 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
 
   @TimerId(RETRY)
   private final TimerSpec retrySpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+  /** Fires when the input ends (bounded input, drain), after which processing-time timers never fire. */
+  @TimerId(END_OF_INPUT)
+  private final TimerSpec endOfInputSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
   private final ManagementApiConfig config;
   private final RetryPolicy retryPolicy;
@@ -93,6 +99,7 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
       @StateId(FAILED_ATTEMPTS) ValueState<Integer> failedAttempts,
       @StateId(WAITED_MILLIS) ValueState<Long> waitedMillis,
       @TimerId(RETRY) Timer retry,
+      @TimerId(END_OF_INPUT) Timer endOfInput,
       OutputReceiver<BatchNotification> out) {
     BatchNotification verdict = element.getValue();
     checkStatus(verdict);
@@ -105,7 +112,7 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
       }
       return; // the same verdict again: the pending retry covers it
     }
-    attempt(verdict, 0, Duration.ZERO, pending, failedAttempts, waitedMillis, retry, out);
+    attempt(verdict, 0, Duration.ZERO, pending, failedAttempts, waitedMillis, retry, endOfInput, out);
   }
 
   @OnTimer(RETRY)
@@ -114,6 +121,7 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
       @StateId(FAILED_ATTEMPTS) ValueState<Integer> failedAttempts,
       @StateId(WAITED_MILLIS) ValueState<Long> waitedMillis,
       @TimerId(RETRY) Timer retry,
+      @TimerId(END_OF_INPUT) Timer endOfInput,
       OutputReceiver<BatchNotification> out) {
     BatchNotification verdict = pending.read();
     if (verdict == null) {
@@ -122,7 +130,33 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
     retries.inc();
     int failedSoFar = orZero(failedAttempts.read());
     Duration waited = Duration.ofMillis(orZero(waitedMillis.read()));
-    attempt(verdict, failedSoFar, waited, pending, failedAttempts, waitedMillis, retry, out);
+    attempt(verdict, failedSoFar, waited, pending, failedAttempts, waitedMillis, retry, endOfInput, out);
+  }
+
+  /**
+   * The input ended with a retry pending: pending processing-time timers will not fire, so make one last
+   * try rather than drop the verdict silently.
+   */
+  @OnTimer(END_OF_INPUT)
+  public void onEndOfInput(
+      @StateId(PENDING) ValueState<BatchNotification> pending,
+      @StateId(FAILED_ATTEMPTS) ValueState<Integer> failedAttempts,
+      @StateId(WAITED_MILLIS) ValueState<Long> waitedMillis,
+      OutputReceiver<BatchNotification> out) {
+    BatchNotification verdict = pending.read();
+    if (verdict == null) {
+      return;
+    }
+    IOException failure = tryApply(verdict);
+    pending.clear();
+    failedAttempts.clear();
+    waitedMillis.clear();
+    if (failure == null) {
+      out.output(verdict);
+    } else {
+      LOG.error("The input ended before the HRI Management API accepted the {} verdict for batch {} ({}); it was"
+          + " not applied", verdict.status(), verdict.id(), failure.getMessage());
+    }
   }
 
   @Teardown
@@ -141,30 +175,44 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
       ValueState<Integer> failedAttempts,
       ValueState<Long> waitedMillis,
       Timer retry,
+      Timer endOfInput,
       OutputReceiver<BatchNotification> out) {
-    calls.inc();
-    try {
-      call(verdict);
-      (verdict.status() == BatchStatus.COMPLETED ? completed : failed).inc();
-    } catch (ManagementApiException e) {
-      if (e.statusCode() == 409) {
-        LOG.warn("Batch {} is already in the desired state ({}): 409 from the HRI Management API", verdict.id(),
-            verdict.status());
-        conflicts.inc();
-      } else if (e.isClientError()) {
-        throw new IllegalStateException("Call to HRI Management API failed: " + e.getMessage() + ".", e);
-      } else {
-        scheduleRetry(verdict, failedSoFar + 1, waitedSoFar, e, pending, failedAttempts, waitedMillis, retry);
-        return;
-      }
-    } catch (IOException e) {
-      scheduleRetry(verdict, failedSoFar + 1, waitedSoFar, e, pending, failedAttempts, waitedMillis, retry);
+    IOException failure = tryApply(verdict);
+    if (failure != null) {
+      scheduleRetry(verdict, failedSoFar + 1, waitedSoFar, failure, pending, failedAttempts, waitedMillis, retry);
+      endOfInput.set(GlobalWindow.INSTANCE.maxTimestamp());
       return;
     }
     pending.clear();
     failedAttempts.clear();
     waitedMillis.clear();
     out.output(verdict);
+  }
+
+  /**
+   * Calls the API once. Returns null when the verdict is applied or already was (409), the failure when a
+   * retry may help (5xx, transport errors); throws for other 4xx answers.
+   */
+  private IOException tryApply(BatchNotification verdict) {
+    calls.inc();
+    try {
+      call(verdict);
+      (verdict.status() == BatchStatus.COMPLETED ? completed : failed).inc();
+      return null;
+    } catch (ManagementApiException e) {
+      if (e.statusCode() == 409) {
+        LOG.warn("Batch {} is already in the desired state ({}): 409 from the HRI Management API", verdict.id(),
+            verdict.status());
+        conflicts.inc();
+        return null;
+      }
+      if (e.isClientError()) {
+        throw new IllegalStateException("Call to HRI Management API failed: " + e.getMessage() + ".", e);
+      }
+      return e;
+    } catch (IOException e) {
+      return e;
+    }
   }
 
   private void scheduleRetry(

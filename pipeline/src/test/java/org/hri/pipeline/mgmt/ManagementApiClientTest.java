@@ -215,6 +215,25 @@ class ManagementApiClientTest {
   }
 
   @Test
+  void unauthorizedAnswersKeepTheirDescription() {
+    store(batch(BATCH_ID, BatchStatus.SEND_COMPLETED));
+    api.respondWith("GET", "/batches/" + BATCH_ID, 401, 1, "Unauthorized tenant access");
+    ManagementApiException get = assertThrows(ManagementApiException.class, () -> client.getBatch(BATCH_ID));
+    assertThat(get.getMessage(), is("Unauthorized tenant access"));
+
+    // The JDK drops the body of a 401 to a PUT; the reason phrase stands in for it.
+    api.respondWith("PUT", PROCESSING_COMPLETE, 401, 1, "Unauthorized tenant access");
+    ManagementApiException put =
+        assertThrows(ManagementApiException.class, () -> client.processingComplete(BATCH_ID, 1, 0));
+    assertThat(put.statusCode(), is(401));
+    assertThat(put.getMessage(), is("Unauthorized"));
+
+    api.respondWith("POST", "/token", 401, 1);
+    ManagementApiException token = assertThrows(ManagementApiException.class, () -> client.getBatch(BATCH_ID));
+    assertThat(token.getMessage(), is("OAuth token request failed: Unauthorized"));
+  }
+
+  @Test
   void processingCompleteOnACompletedBatchIsAConflict() throws IOException {
     store(batch(BATCH_ID, BatchStatus.COMPLETED));
     ManagementApiException e =
