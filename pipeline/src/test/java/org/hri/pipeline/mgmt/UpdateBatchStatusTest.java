@@ -263,6 +263,37 @@ class UpdateBatchStatusTest {
     assertThat(api.batchStatus(BATCH_ID).orElseThrow(), is("failed"));
   }
 
+  @Test
+  void aPendingRetryGetsOneLastTryWhenTheInputEnds(TestPipeline p) {
+    // A bounded input (or a drain) ends before any processing-time retry fires.
+    store(BATCH_ID, BatchStatus.SEND_COMPLETED);
+    api.respondWith("PUT", PROCESSING_COMPLETE, 500, 1);
+    PCollection<BatchNotification> applied =
+        p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(RetryPolicy.defaults()));
+    PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
+
+    p.run().waitUntilFinish();
+
+    assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(2));
+    assertThat(api.batchStatus(BATCH_ID).orElseThrow(), is("completed"));
+  }
+
+  @Test
+  void aVerdictStillFailingWhenTheInputEndsIsDropped(TestPipeline p) {
+    store(BATCH_ID, BatchStatus.SEND_COMPLETED);
+    api.alwaysRespondWith("PUT", PROCESSING_COMPLETE, 503);
+    PCollection<BatchNotification> applied =
+        p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(RetryPolicy.defaults()));
+    PAssert.that(applied).empty();
+
+    p.run().waitUntilFinish(); // logged as an error, not a failed job
+
+    assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(2));
+    assertThat(api.batchStatus(BATCH_ID).orElseThrow(), is("sendCompleted"));
+  }
+
   // ---- 4xx ----
 
   @Test

@@ -260,10 +260,11 @@ class BatchNotificationTest {
 
   @Test
   void coderWritesTheJson() throws Exception {
-    byte[] encoded = org.apache.beam.sdk.util.CoderUtils.encodeToByteArray(BatchNotificationCoder.of(), full());
-    assertThat(
-        encoded,
-        is(org.apache.beam.sdk.util.CoderUtils.encodeToByteArray(
-            org.apache.beam.sdk.coders.ByteArrayCoder.of(), FULL_JSON.getBytes(UTF_8))));
+    // The state coder stores the notification's JSON (length-prefixed), so new optional fields stay readable.
+    java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream();
+    BatchNotificationCoder.of().encode(full(), encoded);
+    java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+    org.apache.beam.sdk.coders.ByteArrayCoder.of().encode(FULL_JSON.getBytes(UTF_8), json);
+    assertThat(encoded.toByteArray(), is(json.toByteArray()));
   }
 }
