@@ -48,7 +48,9 @@ class FakeManagementApiTest {
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            .method(
+                method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
     }
@@ -86,7 +88,8 @@ class FakeManagementApiTest {
     assertThat(missing.body(), startsWith("{\"errorEventId\":\""));
     assertThat(
         missing.body(),
-        containsString("\"errorDescription\":\"The document for tenantId: t1 with document (batch) ID: nope was not found\""));
+        containsString(
+            "\"errorDescription\":\"The document for tenantId: t1 with document (batch) ID: nope was not found\""));
 
     api.putBatch("b1", batch("b1", "started"));
     assertThat(send("GET", batchUrl("b1"), null, null).statusCode(), is(401));
@@ -107,7 +110,9 @@ class FakeManagementApiTest {
     assertThat(ok.statusCode(), is(200));
     assertThat(ok.body(), is(""));
     assertThat(api.batchStatus("b1").orElseThrow(), is("completed"));
-    assertThat(api.batchJson("b1").orElseThrow(), containsString("\"actualRecordCount\":3,\"invalidRecordCount\":1,\"endDate\":\""));
+    assertThat(
+        api.batchJson("b1").orElseThrow(),
+        containsString("\"actualRecordCount\":3,\"invalidRecordCount\":1,\"endDate\":\""));
 
     assertThat(send("PUT", url, COUNTS, token).statusCode(), is(409)); // already completed
     assertThat(send("PUT", url, "{\"actualRecordCount\":3}", token).statusCode(), is(400));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import org.hri.pipeline.model.HriRecord;
 import org.hri.pipeline.validation.ValidateRecords;
 import org.hri.pipeline.validation.ValidationResult;
@@ -40,8 +40,9 @@ public final class JsonValidation extends ValidateRecords {
     }
   }
 
+  /** Jackson's own messages quote the offending text, so only the kind of problem is named. */
   private static String problem(JsonProcessingException e) {
-    return e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase();
+    return e instanceof JsonEOFException ? "unexpected end of input" : "syntax error";
   }
 
   private static ValidationResult invalidAt(String problem, JsonLocation location) {

@@ -89,12 +89,21 @@ public final class BatchStatusView
             Window.<BatchStatusSnapshot>configure()
                 .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
                 .discardingFiredPanes())
-        .apply("NewestSnapshot", Combine.globally(BatchStatusView::newest).withoutDefaults())
+        .apply("NewestSnapshot", Combine.globally(new NewestSnapshotFn()).withoutDefaults())
         .apply("AsSingleton", View.<BatchStatusSnapshot>asSingleton().withDefaultValue(BatchStatusSnapshot.EMPTY));
   }
 
-  private static BatchStatusSnapshot newest(BatchStatusSnapshot a, BatchStatusSnapshot b) {
-    return a.version() >= b.version() ? a : b;
+  /** Of several snapshots fired together, the one with the highest version. */
+  static final class NewestSnapshotFn extends Combine.BinaryCombineFn<BatchStatusSnapshot> {
+    @Override
+    public BatchStatusSnapshot apply(BatchStatusSnapshot a, BatchStatusSnapshot b) {
+      return a.version() >= b.version() ? a : b;
+    }
+
+    @Override
+    public BatchStatusSnapshot identity() {
+      return BatchStatusSnapshot.EMPTY;
+    }
   }
 
   /** Keeps the registry in state (one key) and publishes a snapshot whenever it changes. */

@@ -416,7 +416,8 @@ class ManagementApiClientTest {
   /** A JKS trust store holding one CA certificate borrowed from the JDK's own trust store. */
   static Path writeTrustStore(Path dir, String password) throws Exception {
     KeyStore jdk = KeyStore.getInstance(KeyStore.getDefaultType());
-    try (InputStream in = Files.newInputStream(Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"))) {
+    Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
+    try (InputStream in = Files.newInputStream(cacerts)) {
       jdk.load(in, null); // no password: read without the integrity check
     }
     String alias = jdk.aliases().nextElement();

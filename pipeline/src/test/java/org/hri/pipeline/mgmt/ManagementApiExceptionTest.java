@@ -14,7 +14,8 @@ class ManagementApiExceptionTest {
 
   @Test
   void messageIsTheErrorDetailDescription() {
-    ManagementApiException e = answer(400, "{\"errorEventId\":\"abc-123\",\"errorDescription\":\"Invalid request\"}");
+    ManagementApiException e =
+        answer(400, "{\"errorEventId\":\"abc-123\",\"errorDescription\":\"Invalid request\"}");
     assertThat(e.getMessage(), is("Invalid request"));
     assertThat(e.statusCode(), is(400));
   }
@@ -23,7 +24,8 @@ class ManagementApiExceptionTest {
   void anyOtherBodyGivesOnlyTheStatus() {
     // Never echo a body that is not an ErrorDetail: it could contain anything.
     assertThat(answer(500, "<html>patient John Doe</html>").getMessage(), is("HTTP 500"));
-    assertThat(answer(401, "{\"error\":\"invalid_client\",\"error_description\":\"bad\"}").getMessage(), is("HTTP 401"));
+    String oauthError = "{\"error\":\"invalid_client\",\"error_description\":\"bad\"}";
+    assertThat(answer(401, oauthError).getMessage(), is("HTTP 401"));
     assertThat(answer(502, "{\"errorDescription\":\"no event id\"}").getMessage(), is("HTTP 502"));
     assertThat(answer(503, "{\"errorEventId\":\"1\",\"errorDescription\":42}").getMessage(), is("HTTP 503"));
     assertThat(answer(503, "").getMessage(), is("HTTP 503"));

@@ -141,7 +141,8 @@ class UpdateBatchStatusTest {
 
     List<Request> puts = api.requests("PUT", "");
     assertThat(puts, hasSize(1));
-    assertThat(puts.get(0).url(), is(api.baseUrl() + "/tenants/" + TENANT + "/batches/" + BATCH_ID + PROCESSING_COMPLETE));
+    assertThat(
+        puts.get(0).url(), is(api.baseUrl() + "/tenants/" + TENANT + "/batches/" + BATCH_ID + PROCESSING_COMPLETE));
     assertThat(puts.get(0).body(), is("{\"actualRecordCount\":10,\"invalidRecordCount\":5}"));
     assertThat(api.batchStatus(BATCH_ID).orElseThrow(), is("completed"));
     assertThat(counter(result, "mgmt-api-calls"), is(1L));
