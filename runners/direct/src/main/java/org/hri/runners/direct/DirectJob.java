@@ -16,17 +16,26 @@ public final class DirectJob {
   public static void main(String[] args) {
     Pipeline pipeline;
     try {
-      PipelineOptionsFactory.register(HriPipelineOptions.class);
-      HriPipelineOptions options = PipelineOptionsFactory.fromArgs(args).as(HriPipelineOptions.class);
-      options.setRunner(DirectRunner.class);
-      pipeline = HriPipeline.create(options);
+      pipeline = build(args);
     } catch (IllegalArgumentException e) {
-      System.err.println("hri: " + e.getMessage().lines().findFirst().orElse("invalid options"));
+      System.err.println("hri: " + firstLine(e.getMessage()));
       System.exit(2);
       return;
     }
     pipeline.run().waitUntilFinish();
     // KafkaIO leaves non-daemon threads behind, so the JVM would not exit by itself.
     System.exit(0);
+  }
+
+  /** Parses and checks the options and builds the job; a bad option is an IllegalArgumentException. */
+  static Pipeline build(String... args) {
+    PipelineOptionsFactory.register(HriPipelineOptions.class);
+    HriPipelineOptions options = PipelineOptionsFactory.fromArgs(args).as(HriPipelineOptions.class);
+    options.setRunner(DirectRunner.class);
+    return HriPipeline.create(options);
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "invalid options" : message.lines().findFirst().orElse("invalid options");
   }
 }
