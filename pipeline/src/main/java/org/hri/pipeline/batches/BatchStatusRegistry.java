@@ -42,6 +42,9 @@ public final class BatchStatusRegistry {
       return false;
     }
     entries.put(batchId, new Entry(status, now.toEpochMilli()));
+    if (current != null && current.status == status) {
+      return false; // a repeated notification only keeps the batch from idling out
+    }
     version++;
     return true;
   }

@@ -63,7 +63,7 @@ public final class KafkaSettings implements Serializable {
       config.put(
           "sasl.jaas.config",
           "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"token\" password=\""
-              + password + "\";");
+              + password.replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
       config.put("security.protocol", "SASL_SSL");
       config.put("sasl.mechanism", "PLAIN");
       config.put("ssl.protocol", "TLSv1.2");

@@ -56,13 +56,12 @@ public final class BatchProgress {
   }
 
   private Decision check() {
-    if (notification == null || finished) {
+    // A batch the Management API already closed gets no verdict from here (it allows completed -> failed).
+    if (notification == null || finished || notification.status().isFinal()) {
       return Decision.NONE;
     }
     long threshold = notification.invalidThreshold();
-    if (threshold > BatchNotification.NO_THRESHOLD
-        && notification.status() != BatchStatus.TERMINATED
-        && invalid >= threshold) {
+    if (threshold > BatchNotification.NO_THRESHOLD && invalid >= threshold) {
       return finish(
           BatchStatus.FAILED,
           "Failing Batch: " + notification.id() + ", too many invalid records invalidCount: " + invalid

@@ -71,11 +71,11 @@ class BatchStatusRegistryTest {
   }
 
   @Test
-  void sameStatusAgainRefreshesTheEntry() {
+  void sameStatusAgainRefreshesTheEntryWithoutANewSnapshot() {
     BatchStatusRegistry registry = new BatchStatusRegistry();
     registry.update("b1", BatchStatus.STARTED, T0);
-    assertThat(registry.update("b1", BatchStatus.STARTED, T0.plus(Duration.ofDays(5))), is(true));
-    assertThat(registry.version(), is(2L));
+    assertThat(registry.update("b1", BatchStatus.STARTED, T0.plus(Duration.ofDays(5))), is(false));
+    assertThat(registry.version(), is(1L));
     // Idle time counts from the latest notification: 8 days after the first, 3 after the second.
     registry.prune(T0.plus(Duration.ofDays(8)), RETENTION, IDLE_TTL);
     assertThat(registry.snapshot().statusOf("b1"), is(BatchStatus.STARTED));
@@ -218,7 +218,7 @@ class BatchStatusRegistryTest {
     assertThat(
         decoded.snapshot(),
         is(new BatchStatusSnapshot(4, Map.of("open", BatchStatus.STARTED, "中文", BatchStatus.SEND_COMPLETED))));
-    assertThat(decoded.update("open", BatchStatus.STARTED, T0), is(true));
+    assertThat(decoded.update("open", BatchStatus.SEND_COMPLETED, T0), is(true));
     assertThat(decoded.update("中文", BatchStatus.STARTED, T0), is(false));
   }
 

@@ -534,6 +534,17 @@ class BatchProgressTest {
   }
 
   @Test
+  void aBatchTheApiClosedGetsNoThresholdVerdictFromTheTracker() {
+    // The Management API allows completed -> failed; the tracker must not send one for a batch it did not
+    // finish itself (for instance after its state expired and the completed notification was replayed).
+    for (BatchStatus closed : List.of(BatchStatus.COMPLETED, BatchStatus.FAILED)) {
+      Harness h = new Harness().notify(notification(ID, closed, 10L, THRESHOLD)).invalid(8);
+      assertThat(h.out, empty());
+      assertThat(h.progress.finished(), is(false));
+    }
+  }
+
+  @Test
   void terminatedBatchNeverCompletes() {
     Harness h =
         new Harness().notify(notification(ID, BatchStatus.TERMINATED, 10L, THRESHOLD)).valid(10).fireTimer();
