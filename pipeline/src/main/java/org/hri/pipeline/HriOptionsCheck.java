@@ -30,6 +30,10 @@ public final class HriOptionsCheck {
     positive(options.getUnknownBatchTimeout(), "--unknownBatchTimeout", true);
     positive(options.getFinishedBatchRetention(), "--finishedBatchRetention", true);
     positive(options.getBatchStateTtl(), "--batchStateTtl", false);
+    if (options.getExactlyOnceShards() < 1) {
+      throw new IllegalArgumentException(
+          "--exactlyOnceShards: must be at least 1 but was " + options.getExactlyOnceShards());
+    }
   }
 
   /** The {@code --kafkaProperties} entries as a map; entries are named by position, as values may be secret. */

@@ -64,14 +64,19 @@ public final class HriPipeline {
         pipeline
             .apply("ReadRecords", ReadHriRecords.from(kafka))
             .apply("ValidateRecords", validation.withBatches(batches));
+    int shards = Boolean.TRUE.equals(options.getExactlyOnce()) ? options.getExactlyOnceShards() : 0;
     validated
         .valid()
-        .apply("WriteValidRecords", WriteToKafka.of(kafka, topics.output(), ProducerRecords.validRecord(topics.output())));
+        .apply(
+            "WriteValidRecords",
+            WriteToKafka.of(kafka, topics.output(), ProducerRecords.validRecord(topics.output()))
+                .withExactlyOnce(shards));
     validated
         .invalid()
         .apply(
             "WriteInvalidRecords",
-            WriteToKafka.of(kafka, topics.invalid(), ProducerRecords.invalidRecord(topics.invalid())));
+            WriteToKafka.of(kafka, topics.invalid(), ProducerRecords.invalidRecord(topics.invalid()))
+                .withExactlyOnce(shards));
 
     PCollection<BatchNotification> verdicts =
         TrackBatches.events(validated.counts(), notifications)
@@ -82,7 +87,8 @@ public final class HriPipeline {
     if (api == null) {
       verdicts.apply(
           "WriteVerdicts",
-          WriteToKafka.of(kafka, topics.notification(), ProducerRecords.notification(topics.notification())));
+          WriteToKafka.of(kafka, topics.notification(), ProducerRecords.notification(topics.notification()))
+              .withExactlyOnce(shards));
     } else {
       verdicts.apply("ReportVerdicts", UpdateBatchStatus.to(api).withRetryPolicy(retry));
     }

@@ -106,6 +106,19 @@ public interface HriPipelineOptions extends PipelineOptions, StreamingOptions {
 
   void setFinishedBatchRetention(Long value);
 
+  @Description(
+      "Write *.out, *.invalid and standalone notifications in Kafka transactions, exactly once; needs a runner"
+          + " that supports it (Flink with checkpointing, Dataflow). Unset: the runner's job decides (Flink: on)")
+  Boolean getExactlyOnce();
+
+  void setExactlyOnce(Boolean value);
+
+  @Description("Exactly-once writer shards per output topic (each shard is one transactional producer)")
+  @Default.Integer(1)
+  int getExactlyOnceShards();
+
+  void setExactlyOnceShards(int value);
+
   @Description("Milliseconds a batch's tracking state is kept after its last event")
   @Default.Long(604_800_000L)
   Long getBatchStateTtl();

@@ -10,6 +10,7 @@ import com.google.api.client.http.HttpRequest;
 import com.google.api.client.http.HttpRequestFactory;
 import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.HttpTransport;
+import com.google.api.client.http.OpenCensusUtils;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -54,6 +55,12 @@ public final class ManagementApiClient implements AutoCloseable {
   private final Object tokenLock = new Object();
   private String token; // guarded by tokenLock
   private Instant tokenRefreshAt = Instant.MIN; // guarded by tokenLock
+
+  static {
+    // With an OpenCensus implementation on the classpath (as on Flink), the library would add a trace header
+    // to every request; the Management API gets exactly the headers this client chooses.
+    OpenCensusUtils.setPropagationTextFormat(null);
+  }
 
   private ManagementApiClient(ManagementApiConfig config, HttpTransport transport, Clock clock) {
     this.config = config;

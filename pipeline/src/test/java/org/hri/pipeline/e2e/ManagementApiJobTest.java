@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(KafkaBrokerExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ManagementApiJobTest {
+public class ManagementApiJobTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private FakeManagementApi api;
   private RunningJob job;
@@ -40,7 +40,7 @@ class ManagementApiJobTest {
     api = FakeManagementApi.start();
     job =
         RunningJob.start(
-            broker, ValidateRecords.using(new JsonBodyValidator()),
+            broker, ValidateRecords.using(new JsonBodyValidator()), runnerArgs(),
             "--mgmtUrl=" + api.baseUrl(), "--oauthUrl=" + api.oauthUrl(), "--clientId=validation-job",
             "--clientSecret=s3cret", "--audience=hri-app", "--batchCompletionDelay=2000",
             "--mgmtInitialBackoff=200", "--mgmtMaxBackoff=1000");
@@ -51,6 +51,11 @@ class ManagementApiJobTest {
         throw new IllegalStateException(e);
       }
     });
+  }
+
+  /** The runner the scenarios run on; subclasses in the runner modules rerun them elsewhere. */
+  protected List<String> runnerArgs() {
+    return RunningJob.DIRECT_RUNNER;
   }
 
   @AfterAll

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,7 +28,7 @@ import org.hri.testing.KafkaTestClient;
  * The whole job on the DirectRunner against the in-process broker, on a stream of its own, with helpers to
  * feed it batches and read what reached each topic, per batch.
  */
-final class RunningJob implements AutoCloseable {
+public final class RunningJob implements AutoCloseable {
   static final Duration DEADLINE = Duration.ofSeconds(60);
   private static int streams;
 
@@ -44,19 +42,26 @@ final class RunningJob implements AutoCloseable {
     this.result = result;
   }
 
-  /** Creates the stream's four topics and starts the job with {@code args} added to the common ones. */
+  /** The DirectRunner, not blocking in {@code run()}. */
+  static final List<String> DIRECT_RUNNER = List.of("--runner=DirectRunner", "--blockOnRun=false");
+
+  /** Creates the stream's four topics and starts the job on the DirectRunner with {@code args} added. */
   static RunningJob start(KafkaBroker broker, ValidateRecords validation, String... args) {
+    return start(broker, validation, DIRECT_RUNNER, args);
+  }
+
+  /** Creates the stream's four topics and starts the job with the runner's and the test's arguments. */
+  static RunningJob start(KafkaBroker broker, ValidateRecords validation, List<String> runnerArgs, String... args) {
     TopicNames topics = TopicNames.forInput("ingest.tenant1.e2e" + nextStream() + ".in");
     broker.createTopics(Map.of(topics.input(), 2, topics.notification(), 1, topics.output(), 2, topics.invalid(), 1));
     List<String> all = new ArrayList<>(List.of(
         "--brokers=" + broker.bootstrapServers(),
         "--input=" + topics.input(),
         "--kafkaProperties=auto.offset.reset=earliest"));
+    all.addAll(runnerArgs);
     all.addAll(List.of(args));
     HriPipelineOptions options =
         PipelineOptionsFactory.fromArgs(all.toArray(String[]::new)).as(HriPipelineOptions.class);
-    options.setRunner(DirectRunner.class);
-    options.as(DirectOptions.class).setBlockOnRun(false);
     PipelineResult result = HriPipeline.create(options, validation).run();
     return new RunningJob(topics, new KafkaTestClient(broker), result);
   }

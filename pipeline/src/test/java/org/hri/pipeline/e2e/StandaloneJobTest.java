@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(KafkaBrokerExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StandaloneJobTest {
+public class StandaloneJobTest {
   private static final long DELAY_MS = 3_000;
   private RunningJob job;
 
@@ -51,8 +51,13 @@ class StandaloneJobTest {
   void startJob(KafkaBroker broker) {
     job =
         RunningJob.start(
-            broker, ValidateRecords.using(new JsonBodyValidator()), "--standalone",
+            broker, ValidateRecords.using(new JsonBodyValidator()), runnerArgs(), "--standalone",
             "--batchCompletionDelay=" + DELAY_MS, "--unknownBatchTimeout=3000");
+  }
+
+  /** The runner the scenarios run on; subclasses in the runner modules rerun them elsewhere. */
+  protected List<String> runnerArgs() {
+    return RunningJob.DIRECT_RUNNER;
   }
 
   @AfterAll
@@ -90,7 +95,8 @@ class StandaloneJobTest {
     assertThat(verdict.failureMessage(), nullValue());
     assertThat(verdict.name(), is(started.name()));
     assertThat(verdict.metadata(), is(started.metadata()));
-    assertThat(verdict.endDate().toInstant().toEpochMilli(), greaterThanOrEqualTo(sendCompletedAt - 1_000));
+    // Not before the completion delay has passed since sendCompleted (endDate is in whole seconds).
+    assertThat(verdict.endDate().toInstant().toEpochMilli(), greaterThanOrEqualTo(sendCompletedAt + DELAY_MS - 1_000));
     assertThat(job.awaitInvalid(started.id(), 0), hasSize(0));
 
     // Records sent once the completed notification is known are invalid: probe until the view has it.
@@ -225,7 +231,8 @@ class StandaloneJobTest {
     job.awaitExactly(job.topics.output(), started.id(), 18);
     BatchNotification verdict = job.awaitVerdict(started.id());
     assertThat(verdict.status(), is(BatchStatus.FAILED));
-    assertThat(verdict.actualRecordCount(), is(18L));
+    // Failed as soon as the tracker counted more than 15, whichever count delta brought that.
+    assertThat(verdict.actualRecordCount(), both(greaterThan(15L)).and(lessThanOrEqualTo(18L)));
   }
 
   @Test

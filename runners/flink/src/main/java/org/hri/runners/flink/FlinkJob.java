@@ -1,0 +1,45 @@
+package org.hri.runners.flink;
+
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.hri.pipeline.HriPipeline;
+import org.hri.pipeline.HriPipelineOptions;
+
+/**
+ * Runs the HRI validation job on Flink: embedded ({@code --flinkMaster=[local]}) or on a session cluster
+ * ({@code --flinkMaster=host:port}, or {@code flink run} with the job jar). Takes the DirectRunner job's
+ * options plus Beam's Flink options. A bad option ends it at once with one line and exit code 2.
+ */
+public final class FlinkJob {
+  private FlinkJob() {}
+
+  public static void main(String[] args) {
+    Pipeline pipeline;
+    try {
+      pipeline = build(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("hri: " + (e.getMessage() == null ? "invalid options" : e.getMessage().lines().findFirst().orElse("")));
+      System.exit(2);
+      return;
+    }
+    PipelineResult result = pipeline.run();
+    if (pipeline.getOptions().as(FlinkPipelineOptions.class).getAttachedMode()) {
+      result.waitUntilFinish();
+    }
+    // KafkaIO leaves non-daemon threads behind, so the JVM would not exit by itself.
+    System.exit(0);
+  }
+
+  /** Parses the options, applies the job's Flink defaults and builds the job. */
+  static Pipeline build(String... args) {
+    PipelineOptionsFactory.register(HriPipelineOptions.class);
+    PipelineOptionsFactory.register(FlinkPipelineOptions.class);
+    HriPipelineOptions options = PipelineOptionsFactory.fromArgs(args).as(HriPipelineOptions.class);
+    options.setRunner(FlinkRunner.class);
+    FlinkDefaults.apply(options);
+    return HriPipeline.create(options);
+  }
+}
