@@ -1,0 +1,285 @@
+package org.hri.local.failover;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.hri.local.integrator.BatchApiClient;
+import org.hri.local.mgmt.LocalManagementApi;
+import org.hri.local.mgmt.OAuthClient;
+import org.hri.pipeline.model.BatchNotification;
+import org.hri.pipeline.model.BatchStatus;
+import org.hri.pipeline.model.InvalidRecord;
+import org.hri.pipeline.topics.TopicNames;
+
+/**
+ * The failure test of the Flink job on a real session cluster (run by {@code scripts/flink-failover-test}): a
+ * batch of several thousand records in flight, and either the TaskManager killed with SIGKILL mid-batch and
+ * started again ({@code tm-kill}), or the Management API answering 503 for a minute around the verdict
+ * ({@code api-outage}). Afterwards {@code *.out} and {@code *.invalid}, read {@code read_committed}, must hold
+ * every record exactly once, the batch must be {@code completed} with exact counts, and the Management API
+ * must have seen no conflicting status change. Exit code 0 when all holds.
+ */
+public final class FailoverCheck {
+  private static final String TENANT = "failover";
+  private static final String AUDIENCE = "hri-application";
+  private static final Duration VERDICT_DEADLINE = Duration.ofMinutes(6);
+
+  private final String brokers;
+  private final int records;
+  private final String scenario;
+  private final Path root;
+  private final String flinkPort;
+
+  private FailoverCheck(Map<String, String> args) {
+    this.brokers = args.getOrDefault("brokers", "127.0.0.1:9092");
+    this.records = Integer.parseInt(args.getOrDefault("records", "5000"));
+    this.scenario = args.getOrDefault("scenario", "tm-kill");
+    this.root = Path.of(args.getOrDefault("root", ".")).toAbsolutePath();
+    this.flinkPort = args.getOrDefault("flinkPort", "8081");
+    if (!Set.of("tm-kill", "api-outage").contains(scenario)) {
+      throw new IllegalArgumentException("--scenario must be tm-kill or api-outage");
+    }
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> args = new HashMap<>();
+    for (String arg : argv) {
+      Matcher m = Pattern.compile("--([^=]+)=(.*)").matcher(arg);
+      if (!m.matches()) {
+        System.err.println("failover: expected --name=value but got " + arg);
+        System.exit(2);
+      }
+      args.put(m.group(1), m.group(2));
+    }
+    System.exit(new FailoverCheck(args).run() ? 0 : 1);
+  }
+
+  private boolean run() throws Exception {
+    TopicNames topics =
+        TopicNames.forInput("ingest." + TENANT + "." + scenario.replace("-", "") + UUID.randomUUID().toString().substring(0, 6) + ".in");
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
+      admin.createTopics(List.of(
+          new NewTopic(topics.input(), 2, (short) 1), new NewTopic(topics.output(), 2, (short) 1),
+          new NewTopic(topics.notification(), 1, (short) 1), new NewTopic(topics.invalid(), 1, (short) 1)))
+          .all().get();
+    }
+    LocalManagementApi api =
+        LocalManagementApi.start(
+            LocalManagementApi.Config.builder()
+                .port(0).bootstrapServers(brokers).validation(true).auth(true).audience(AUDIENCE)
+                .client(OAuthClient.of("integrator", "integrator-secret", "tenant_" + TENANT, "hri_data_integrator", "hri_consumer"))
+                .client(OAuthClient.of("validation-job", "job-secret", "tenant_" + TENANT, "hri_internal", "hri_consumer"))
+                .build());
+    String jobId = null;
+    try (api; OutageProxy proxy = new OutageProxy("http://127.0.0.1:" + api.port())) {
+      say("scenario %s: %d records on %s, Management API %s (behind a proxy at %s)", scenario, records, topics.input(),
+          api.baseUrl(), proxy.origin());
+      jobId = submitJob(topics, proxy);
+      BatchApiClient integrator =
+          new BatchApiClient(api.baseUrl(), TENANT,
+              new BatchApiClient.OAuth(api.oauthUrl(), "integrator", "integrator-secret", AUDIENCE), Duration.ofSeconds(30));
+      String batchId = integrator.createBatch("failover-" + scenario, topics.input(), "claims", -1, null);
+      say("batch %s created", batchId);
+      int invalid = produce(topics.input(), batchId);
+      if (scenario.equals("api-outage")) {
+        proxy.outageFor(Duration.ofMinutes(1));
+        say("the Management API answers the job 503 for the next 60 s");
+      }
+      integrator.sendComplete(batchId, records, null);
+      say("sendComplete(%d) sent; waiting for the verdict", records);
+      BatchNotification verdict = awaitVerdict(integrator, batchId);
+      return check(topics, batchId, verdict, records - invalid, invalid, proxy.calls());
+    } finally {
+      if (jobId != null) {
+        HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + flinkPort + "/jobs/" + jobId + "?mode=cancel"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.discarding());
+      }
+    }
+  }
+
+  private String submitJob(TopicNames topics, OutageProxy proxy) throws Exception {
+    Process submit =
+        new ProcessBuilder(
+                root.resolve("scripts/flink").toString(), "submit", "--port", flinkPort, "--",
+                "--brokers=" + brokers, "--input=" + topics.input(), "--validator=json",
+                "--mgmtUrl=" + proxy.origin() + "/hri", "--oauthUrl=" + proxy.origin() + "/oauth",
+                "--clientId=validation-job", "--clientSecret=job-secret", "--audience=" + AUDIENCE,
+                "--batchCompletionDelay=10000", "--parallelism=2", "--mgmtInitialBackoff=1000",
+                "--mgmtMaxBackoff=10000", "--kafkaProperties=auto.offset.reset=earliest")
+            .inheritIO()
+            .start();
+    if (submit.waitFor() != 0) {
+      throw new IllegalStateException("submitting the job failed");
+    }
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    Pattern running = Pattern.compile("\"jid\":\"([0-9a-f]+)\",\"name\":\"[^\"]*\",[^}]*\"state\":\"RUNNING\"");
+    while (Instant.now().isBefore(deadline)) {
+      String overview = get("http://127.0.0.1:" + flinkPort + "/jobs/overview");
+      Matcher m = running.matcher(overview);
+      if (m.find() && overview.contains("\"running\":") && !overview.contains("\"deploying\":1")) {
+        say("job %s running on the session cluster", m.group(1));
+        return m.group(1);
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("the job is not running after 2 minutes");
+  }
+
+  /** Sends the records over ~20 s (every tenth one malformed JSON); kills the TaskManager at 40 %. */
+  private int produce(String topic, String batchId) throws Exception {
+    Map<String, Object> config = Map.of(
+        "bootstrap.servers", brokers, "compression.type", "zstd", "acks", "all", "enable.idempotence", true,
+        "key.serializer", ByteArraySerializer.class, "value.serializer", ByteArraySerializer.class);
+    int invalid = 0;
+    Thread failure = null;
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
+      for (int i = 0; i < records; i++) {
+        boolean bad = i % 10 == 9;
+        invalid += bad ? 1 : 0;
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, null,
+            ("r-" + i).getBytes(StandardCharsets.UTF_8),
+            (bad ? "not json " + i : "{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+        record.headers().add("batchId", batchId.getBytes(StandardCharsets.UTF_8));
+        producer.send(record);
+        if (i % 100 == 99) {
+          producer.flush();
+          Thread.sleep(20_000L / (records / 100));
+        }
+        if (scenario.equals("tm-kill") && i == records * 4 / 10) {
+          failure = new Thread(this::killAndRestartTaskManager, "tm-kill");
+          failure.start();
+        }
+      }
+    }
+    say("%d records sent (%d malformed)", records, invalid);
+    if (failure != null) {
+      failure.join();
+    }
+    return invalid;
+  }
+
+  private void killAndRestartTaskManager() {
+    try {
+      script("kill-tm");
+      Thread.sleep(3_000);
+      script("start-tm");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void script(String command) throws Exception {
+    new ProcessBuilder(root.resolve("scripts/flink").toString(), command, "--port", flinkPort).inheritIO().start().waitFor();
+  }
+
+  private BatchNotification awaitVerdict(BatchApiClient api, String batchId) throws Exception {
+    Instant deadline = Instant.now().plus(VERDICT_DEADLINE);
+    while (Instant.now().isBefore(deadline)) {
+      BatchNotification batch = api.getBatch(batchId);
+      if (batch.status().isFinal()) {
+        return batch;
+      }
+      Thread.sleep(1_000);
+    }
+    throw new IllegalStateException("no verdict for batch " + batchId + " within " + VERDICT_DEADLINE);
+  }
+
+  private boolean check(
+      TopicNames topics, String batchId, BatchNotification verdict, int valid, int invalid, List<OutageProxy.Call> calls)
+      throws IOException {
+    Map<String, Integer> outKeys = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : readCommitted(topics.output())) {
+      outKeys.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
+    }
+    Map<String, Integer> invalidOffsets = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : readCommitted(topics.invalid())) {
+      InvalidRecord notice = InvalidRecord.fromJson(r.value());
+      invalidOffsets.merge(notice.partition() + "@" + notice.offset(), 1, Integer::sum);
+    }
+    List<BatchStatus> statuses = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : readCommitted(topics.notification())) {
+      statuses.add(BatchNotification.fromJson(r.value()).status());
+    }
+    int outDuplicates = outKeys.values().stream().mapToInt(n -> n - 1).sum();
+    int invalidDuplicates = invalidOffsets.values().stream().mapToInt(n -> n - 1).sum();
+    long completeCalls = calls.stream().filter(c -> c.path().endsWith("/action/processingComplete")).count();
+    long failCalls = calls.stream().filter(c -> c.path().endsWith("/action/fail")).count();
+    long unavailable = calls.stream().filter(c -> c.status() == 503).count();
+
+    say("records sent: %d (valid %d, invalid %d)", records, valid, invalid);
+    say("*.out read_committed: %d records, %d distinct, duplicates %d, lost %d",
+        outKeys.values().stream().mapToInt(Integer::intValue).sum(), outKeys.size(), outDuplicates, valid - outKeys.size());
+    say("*.invalid read_committed: %d notices, %d distinct, duplicates %d, lost %d",
+        invalidOffsets.values().stream().mapToInt(Integer::intValue).sum(), invalidOffsets.size(), invalidDuplicates,
+        invalid - invalidOffsets.size());
+    say("verdict: %s, actualRecordCount %s, invalidRecordCount %s", verdict.status(), verdict.actualRecordCount(),
+        verdict.invalidRecordCount());
+    say("notifications: %s", statuses);
+    say("Management API calls from the job: processingComplete %d, fail %d, answered 503: %d", completeCalls, failCalls,
+        unavailable);
+    boolean ok =
+        outDuplicates == 0 && invalidDuplicates == 0 && outKeys.size() == valid && invalidOffsets.size() == invalid
+            && verdict.status() == BatchStatus.COMPLETED && verdict.actualRecordCount() == records
+            && verdict.invalidRecordCount() == invalid && failCalls == 0
+            && statuses.equals(List.of(BatchStatus.STARTED, BatchStatus.SEND_COMPLETED, BatchStatus.COMPLETED))
+            && (!scenario.equals("api-outage") || unavailable > 0);
+    System.out.printf("RESULT scenario=%s records=%d out=%d duplicates=%d lost=%d invalid=%d verdict=%s ok=%s%n",
+        scenario, records, outKeys.size(), outDuplicates + invalidDuplicates,
+        (valid - outKeys.size()) + (invalid - invalidOffsets.size()), invalidOffsets.size(), verdict.status(), ok);
+    return ok;
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+    Map<String, Object> config = Map.of(
+        "bootstrap.servers", brokers, "isolation.level", "read_committed", "enable.auto.commit", false,
+        "key.deserializer", ByteArrayDeserializer.class, "value.deserializer", ByteArrayDeserializer.class);
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && Instant.now().isBefore(deadline)) {
+        consumer.poll(Duration.ofMillis(500)).forEach(all::add);
+      }
+    }
+    return all;
+  }
+
+  private static String get(String url) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private static void say(String format, Object... values) {
+    System.out.printf("failover: " + format + "%n", values);
+  }
+}
