@@ -1,5 +1,6 @@
 package org.hri.runners.flink;
 
+import java.util.Arrays;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -39,6 +40,9 @@ public final class FlinkJob {
     PipelineOptionsFactory.register(FlinkPipelineOptions.class);
     HriPipelineOptions options = PipelineOptionsFactory.fromArgs(args).as(HriPipelineOptions.class);
     options.setRunner(FlinkRunner.class);
+    if (Arrays.stream(args).noneMatch(arg -> arg.startsWith("--jobName="))) {
+      options.setJobName("hri-validation-" + String.valueOf(options.getInput()).replace('.', '-'));
+    }
     FlinkDefaults.apply(options);
     return HriPipeline.create(options);
   }

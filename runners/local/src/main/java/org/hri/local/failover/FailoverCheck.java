@@ -52,6 +52,7 @@ public final class FailoverCheck {
   private final String scenario;
   private final Path root;
   private final String flinkPort;
+  private final String flinkDir;
 
   private FailoverCheck(Map<String, String> args) {
     this.brokers = args.getOrDefault("brokers", "127.0.0.1:9092");
@@ -59,6 +60,7 @@ public final class FailoverCheck {
     this.scenario = args.getOrDefault("scenario", "tm-kill");
     this.root = Path.of(args.getOrDefault("root", ".")).toAbsolutePath();
     this.flinkPort = args.getOrDefault("flinkPort", "8081");
+    this.flinkDir = args.getOrDefault("flinkDir", root.resolve(".run/flink").toString());
     if (!Set.of("tm-kill", "api-outage").contains(scenario)) {
       throw new IllegalArgumentException("--scenario must be tm-kill or api-outage");
     }
@@ -194,7 +196,8 @@ public final class FailoverCheck {
   }
 
   private void script(String command) throws Exception {
-    new ProcessBuilder(root.resolve("scripts/flink").toString(), command, "--port", flinkPort).inheritIO().start().waitFor();
+    new ProcessBuilder(root.resolve("scripts/flink").toString(), command, "--port", flinkPort, "--dir", flinkDir)
+        .inheritIO().start().waitFor();
   }
 
   private BatchNotification awaitVerdict(BatchApiClient api, String batchId) throws Exception {
@@ -212,8 +215,15 @@ public final class FailoverCheck {
   private boolean check(
       TopicNames topics, String batchId, BatchNotification verdict, int valid, int invalid, List<OutageProxy.Call> calls)
       throws IOException {
+    Instant verdictSeen = Instant.now();
+    Instant deadline = verdictSeen.plus(Duration.ofMinutes(2));
+    List<ConsumerRecord<byte[], byte[]>> out = readCommitted(topics.output());
+    while (out.size() < valid && Instant.now().isBefore(deadline)) {
+      out = readCommitted(topics.output());
+    }
+    say("*.out complete %d ms after the verdict was seen", Duration.between(verdictSeen, Instant.now()).toMillis());
     Map<String, Integer> outKeys = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : readCommitted(topics.output())) {
+    for (ConsumerRecord<byte[], byte[]> r : out) {
       outKeys.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
     }
     Map<String, Integer> invalidOffsets = new HashMap<>();
