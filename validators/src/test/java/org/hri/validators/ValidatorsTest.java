@@ -24,7 +24,7 @@ class ValidatorsTest {
   void anUnknownNameListsTheKnownOnes() {
     IllegalArgumentException error =
         assertThrows(IllegalArgumentException.class, () -> Validators.byName("fhir-r5", PipelineOptionsFactory.create()));
-    assertThat(error.getMessage(), is("--validator: no validator named 'fhir-r5' (available: json, passthrough)"));
+    assertThat(error.getMessage(), is("--validator: no validator named 'fhir-r5' (available: fhir, json, json-schema, passthrough)"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.hri.pipeline.kafka;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -13,46 +14,56 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * Carries a record's headers through Beam's exactly-once Kafka sink, which rebuilds every record from its
- * key and value only and so drops headers (Beam 2.70 {@code KafkaExactlyOnceSink}). {@link #wrap} packs the
- * key and the headers into the key; {@link HeaderPreservingProducer} unpacks them just before the record is
- * sent, inside the sink's transaction.
+ * Carries records through Beam's exactly-once Kafka sink as one element. That sink rebuilds every record from
+ * its key and value only, so it drops headers (Beam 2.70 {@code KafkaExactlyOnceSink}), and it commits one
+ * Kafka transaction per element it receives, which on Flink is one per record — a few dozen records a second.
+ * {@link #wrap} packs several whole records (keys, headers, values) into the key of one record;
+ * {@link HeaderPreservingProducer} unpacks them just before sending, inside the sink's transaction.
  */
 final class HeaderEnvelope {
   private static final int NULL = -1;
 
   private HeaderEnvelope() {}
 
-  /** The record with its key and headers packed into the key, and no headers. */
-  static ProducerRecord<byte[], byte[]> wrap(ProducerRecord<byte[], byte[]> record) {
+  /** One record (to {@code records}' topic) whose key carries all of {@code records}. */
+  static ProducerRecord<byte[], byte[]> wrap(List<ProducerRecord<byte[], byte[]>> records) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      Header[] headers = record.headers().toArray();
-      out.writeInt(headers.length);
-      for (Header header : headers) {
-        writeBytes(out, header.key().getBytes(StandardCharsets.UTF_8));
-        writeBytes(out, header.value());
+      out.writeInt(records.size());
+      for (ProducerRecord<byte[], byte[]> record : records) {
+        Header[] headers = record.headers().toArray();
+        out.writeInt(headers.length);
+        for (Header header : headers) {
+          writeBytes(out, header.key().getBytes(StandardCharsets.UTF_8));
+          writeBytes(out, header.value());
+        }
+        writeBytes(out, record.key());
+        writeBytes(out, record.value());
       }
-      writeBytes(out, record.key());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(), bytes.toByteArray(), record.value());
+    return new ProducerRecord<>(records.get(0).topic(), null, null, bytes.toByteArray(), new byte[0]);
   }
 
-  /** The record as it was before {@link #wrap}. */
-  static ProducerRecord<byte[], byte[]> unwrap(ProducerRecord<byte[], byte[]> wrapped) {
-    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(wrapped.key()))) {
+  /** The records {@link #wrap} packed, in order. */
+  static List<ProducerRecord<byte[], byte[]>> unwrap(ProducerRecord<byte[], byte[]> envelope) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(envelope.key()))) {
       int count = in.readInt();
-      List<Header> headers = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        headers.add(new RecordHeader(new String(readBytes(in), StandardCharsets.UTF_8), readBytes(in)));
+      List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(count);
+      for (int r = 0; r < count; r++) {
+        int headerCount = in.readInt();
+        List<Header> headers = new ArrayList<>(headerCount);
+        for (int i = 0; i < headerCount; i++) {
+          headers.add(new RecordHeader(new String(readBytes(in), StandardCharsets.UTF_8), readBytes(in)));
+        }
+        byte[] key = readBytes(in);
+        byte[] value = readBytes(in);
+        records.add(new ProducerRecord<>(envelope.topic(), envelope.partition(), envelope.timestamp(), key, value, headers));
       }
-      byte[] key = readBytes(in);
-      return new ProducerRecord<>(
-          wrapped.topic(), wrapped.partition(), wrapped.timestamp(), key, wrapped.value(), headers);
+      return records;
     } catch (IOException e) {
-      throw new UncheckedIOException("Not a header envelope", e);
+      throw new UncheckedIOException("Not a record envelope", e);
     }
   }
 

@@ -17,9 +17,18 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
-/** A Kafka producer that sends each {@link HeaderEnvelope} record with its own key and headers again. */
+/**
+ * A Kafka producer that sends the records packed in each {@link HeaderEnvelope}, with their own keys and headers.
+ *
+ * <p>It also aborts a transaction still open when a new one begins. Beam's exactly-once writer caches its
+ * producers per JVM; when a task fails between beginning and committing a transaction and Flink restarts the
+ * task in the same TaskManager, the cached producer is still in that transaction, and every later attempt
+ * would fail with "Invalid transition attempted from state IN_TRANSACTION to state IN_TRANSACTION". The open
+ * transaction belongs to the failed attempt, so aborting it is what recovery requires anyway.
+ */
 final class HeaderPreservingProducer implements Producer<byte[], byte[]> {
   private final Producer<byte[], byte[]> delegate;
+  private volatile boolean inTransaction;
 
   HeaderPreservingProducer(Producer<byte[], byte[]> delegate) {
     this.delegate = delegate;
@@ -31,13 +40,21 @@ final class HeaderPreservingProducer implements Producer<byte[], byte[]> {
   }
 
   @Override
-  public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
-    return delegate.send(HeaderEnvelope.unwrap(record));
+  public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> envelope) {
+    return send(envelope, null);
   }
 
+  /**
+   * Sends the packed records; the callback follows the last one. A failed earlier send also fails the
+   * transaction's commit, which is what the sink relies on.
+   */
   @Override
-  public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
-    return delegate.send(HeaderEnvelope.unwrap(record), callback);
+  public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> envelope, Callback callback) {
+    List<ProducerRecord<byte[], byte[]>> records = HeaderEnvelope.unwrap(envelope);
+    for (int i = 0; i < records.size() - 1; i++) {
+      delegate.send(records.get(i));
+    }
+    return delegate.send(records.get(records.size() - 1), callback);
   }
 
   @Override
@@ -47,7 +64,11 @@ final class HeaderPreservingProducer implements Producer<byte[], byte[]> {
 
   @Override
   public void beginTransaction() {
+    if (inTransaction) {
+      delegate.abortTransaction();
+    }
     delegate.beginTransaction();
+    inTransaction = true;
   }
 
   @Override
@@ -65,11 +86,13 @@ final class HeaderPreservingProducer implements Producer<byte[], byte[]> {
   @Override
   public void commitTransaction() {
     delegate.commitTransaction();
+    inTransaction = false;
   }
 
   @Override
   public void abortTransaction() {
     delegate.abortTransaction();
+    inTransaction = false;
   }
 
   @Override

@@ -6,6 +6,7 @@ import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.ProducerRecordCoder;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
@@ -15,6 +16,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Writes elements to Kafka as raw-byte records built by a {@link ProducerRecords} function. */
 public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
+  // Envelopes stay well below Event Streams' 1 MB request limit once their records are unpacked.
+  private static final int ENVELOPE_RECORDS = 500;
+  private static final int ENVELOPE_BYTES = 512 * 1024;
+
   private final KafkaSettings settings;
   private final String topic;
   private final SerializableFunction<T, ProducerRecord<byte[], byte[]>> toRecord;
@@ -43,7 +48,7 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
     return new WriteToKafka<>(settings, topic, toRecord, shards);
   }
 
-  /** Beam's transactional sink, with the headers it would drop carried in an envelope (see HeaderEnvelope). */
+  /** Beam's transactional sink, fed records packed in envelopes (see HeaderEnvelope). */
   private KafkaIO.WriteRecords<byte[], byte[]> exactlyOnce(KafkaIO.WriteRecords<byte[], byte[]> write) {
     return write
         .withEOS(exactlyOnceShards, "hri-" + topic)
@@ -59,13 +64,18 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
             .withKeySerializer(ByteArraySerializer.class)
             .withValueSerializer(ByteArraySerializer.class)
             .withProducerConfigUpdates(settings.producer());
-    SerializableFunction<T, ProducerRecord<byte[], byte[]>> plain = toRecord;
-    SerializableFunction<T, ProducerRecord<byte[], byte[]>> records =
-        exactlyOnceShards > 0 ? element -> HeaderEnvelope.wrap(plain.apply(element)) : plain;
-    return input
-        .apply("ToProducerRecords", MapElements.into(new TypeDescriptor<ProducerRecord<byte[], byte[]>>() {}).via(records))
-        .setCoder(
-            ProducerRecordCoder.of(NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of())))
-        .apply("WriteTopic", exactlyOnceShards > 0 ? exactlyOnce(write) : write);
+    ProducerRecordCoder<byte[], byte[]> coder =
+        ProducerRecordCoder.of(NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of()));
+    PCollection<ProducerRecord<byte[], byte[]>> records =
+        input
+            .apply("ToProducerRecords", MapElements.into(new TypeDescriptor<ProducerRecord<byte[], byte[]>>() {}).via(toRecord))
+            .setCoder(coder);
+    if (exactlyOnceShards == 0) {
+      return records.apply("WriteTopic", write);
+    }
+    return records
+        .apply("PackRecords", ParDo.of(new PackRecordsFn(ENVELOPE_RECORDS, ENVELOPE_BYTES)))
+        .setCoder(coder)
+        .apply("WriteTopic", exactlyOnce(write));
   }
 }

@@ -64,7 +64,7 @@ final class RecordRouter implements Serializable {
         out.get(ValidatedRecords.INVALID).output(InvalidRecord.of(record, batchId, check.failure()));
       }
       case VALIDATE -> {
-        ValidationResult result = validate(record);
+        ValidationResult result = LocalValidator.validate(validation, record);
         if (result.isValid()) {
           VALID.inc();
           out.get(ValidatedRecords.VALID).output(record);
@@ -74,16 +74,6 @@ final class RecordRouter implements Serializable {
         }
         count(batchId, result.isValid(), timestamp, window);
       }
-    }
-  }
-
-  private ValidationResult validate(HriRecord record) {
-    try {
-      ValidationResult result = validation.validate(record);
-      return result != null ? result : ValidationResult.invalid("Validator returned no result");
-    } catch (Exception e) {
-      // The exception's own message is the validator author's text; the record itself is never added.
-      return ValidationResult.invalid(e.getClass().getName() + ": " + e.getMessage());
     }
   }
 

@@ -2,6 +2,7 @@ package org.hri.pipeline.kafka;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.arrayWithSize;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -14,32 +15,28 @@ import org.junit.jupiter.api.Test;
 
 class HeaderEnvelopeTest {
   @Test
-  void keyAndHeadersSurviveTheEnvelopeInOrder() {
+  void recordsWithTheirKeysHeadersAndValuesSurviveTheEnvelopeInOrder() {
     List<Header> headers =
         List.of(
             new RecordHeader("batchId", "b1".getBytes(StandardCharsets.UTF_8)),
             new RecordHeader("testUtf8あいうえおか", "中文".getBytes(StandardCharsets.UTF_8)),
             new RecordHeader("empty", null),
             new RecordHeader("batchId", "again".getBytes(StandardCharsets.UTF_8)));
-    ProducerRecord<byte[], byte[]> original =
+    ProducerRecord<byte[], byte[]> first =
         new ProducerRecord<>("t.out", null, null, "k".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2}, headers);
+    ProducerRecord<byte[], byte[]> second = new ProducerRecord<>("t.out", null, (Long) null, (byte[]) null, (byte[]) null);
 
-    ProducerRecord<byte[], byte[]> wrapped = HeaderEnvelope.wrap(original);
-    assertThat(wrapped.headers().toArray(), arrayWithSize(0));
-    ProducerRecord<byte[], byte[]> unwrapped = HeaderEnvelope.unwrap(wrapped);
+    ProducerRecord<byte[], byte[]> envelope = HeaderEnvelope.wrap(List.of(first, second));
+    assertThat(envelope.headers().toArray(), arrayWithSize(0));
+    List<ProducerRecord<byte[], byte[]>> unwrapped = HeaderEnvelope.unwrap(envelope);
 
-    assertThat(unwrapped.topic(), is("t.out"));
-    assertThat(unwrapped.key(), is("k".getBytes(StandardCharsets.UTF_8)));
-    assertThat(unwrapped.value(), is(new byte[] {1, 2}));
-    assertThat(unwrapped.headers().toArray(), is(headers.toArray(Header[]::new)));
-  }
-
-  @Test
-  void nullKeyAndNoHeadersSurviveToo() {
-    ProducerRecord<byte[], byte[]> original = new ProducerRecord<>("t.invalid", null, null, null, new byte[] {7});
-    ProducerRecord<byte[], byte[]> unwrapped = HeaderEnvelope.unwrap(HeaderEnvelope.wrap(original));
-    assertThat(unwrapped.key(), nullValue());
-    assertThat(unwrapped.headers().toArray(), arrayWithSize(0));
-    assertThat(unwrapped.value(), is(new byte[] {7}));
+    assertThat(unwrapped, hasSize(2));
+    assertThat(unwrapped.get(0).topic(), is("t.out"));
+    assertThat(unwrapped.get(0).key(), is("k".getBytes(StandardCharsets.UTF_8)));
+    assertThat(unwrapped.get(0).value(), is(new byte[] {1, 2}));
+    assertThat(unwrapped.get(0).headers().toArray(), is(headers.toArray(Header[]::new)));
+    assertThat(unwrapped.get(1).key(), nullValue());
+    assertThat(unwrapped.get(1).value(), nullValue());
+    assertThat(unwrapped.get(1).headers().toArray(), arrayWithSize(0));
   }
 }

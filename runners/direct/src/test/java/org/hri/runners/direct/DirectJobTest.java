@@ -46,7 +46,7 @@ class DirectJobTest {
         "--input=porcupine-bonobo   | --input: The Input Topic Name porcupine-bonobo is invalid. It must start with \"ingest.\"",
         "--input=ingest.tenant.in   | --input: The Input Topic Name ingest.tenant.in is invalid. It must have 4 elements",
         "--mgmtUrl=https://m/hri    | --standalone cannot be combined with the Management API options, but --mgmtUrl was given",
-        "--validator=fhir-r9        | --validator: no validator named 'fhir-r9' (available: json, passthrough)",
+        "--validator=fhir-r9        | --validator: no validator named 'fhir-r9' (available: fhir, json, json-schema, passthrough)",
         "--batchCompletionDelay=-1  | --batchCompletionDelay: must be a number of milliseconds >= 0 but was -1",
         "--kafkaProperties=oops     | --kafkaProperties: entry 1 is not key=value",
       })

@@ -1,0 +1,171 @@
+package org.hri.validators.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.hri.pipeline.model.HriRecord;
+import org.hri.pipeline.validation.LocalValidator;
+import org.hri.pipeline.validation.ValidateRecords;
+import org.hri.pipeline.validation.ValidationResult;
+import org.hri.pipeline.validation.Validators;
+
+/**
+ * Validates records without Kafka: {@code --validator=NAME [validator options] FILE}. FILE holds one record
+ * body per line (NDJSON; {@code -} reads standard input). Prints one JSON object per input line, in input order:
+ * {@code {"line": N, "valid": true}} or {@code {"line": N, "valid": false, "failure": "..."}}.
+ *
+ * <p>Exit code 0 when every record is valid, 1 when any is invalid, 2 on a usage error (one line on standard
+ * error). Only the validator runs: there are no batches here, so no batch checks. Prints nothing of the records
+ * but what the validator's failure texts say.
+ */
+public final class ValidateCommand {
+  static final String USAGE = "usage: validate --validator=NAME [validator options] FILE  (FILE: NDJSON, - for standard input)";
+  static final String TOPIC = "validate";
+
+  private ValidateCommand() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.in, System.out, System.err);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  /** Runs the command; returns its exit code. */
+  public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+    String validatorName = null;
+    String file = null;
+    List<String> options = new ArrayList<>();
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        out.println(USAGE);
+        return 0;
+      } else if (arg.startsWith("--validator=")) {
+        validatorName = arg.substring("--validator=".length());
+      } else if (arg.startsWith("--")) {
+        options.add(arg);
+      } else if (file == null) {
+        file = arg;
+      } else {
+        return usage(err, "more than one FILE");
+      }
+    }
+    if (validatorName == null || validatorName.isEmpty()) {
+      return usage(err, "--validator=NAME is required");
+    }
+    if (file == null) {
+      return usage(err, "FILE is required");
+    }
+    ValidateRecords validation;
+    try {
+      PipelineOptions pipelineOptions = PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create();
+      validation = Validators.byName(validatorName, pipelineOptions);
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    }
+    BufferedReader reader;
+    try {
+      InputStream in = file.equals("-") ? stdin : Files.newInputStream(Path.of(file));
+      reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      return usage(err, "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
+    try (LocalValidator validator = open(validation, validatorName);
+        JsonGenerator json = new JsonFactory().createGenerator((OutputStream) new NonClosing(out))) {
+      json.setRootValueSeparator(null);
+      boolean allValid = true;
+      long line = 0;
+      for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+        line++;
+        HriRecord record = new HriRecord(List.of(), null, text.getBytes(StandardCharsets.UTF_8), TOPIC, 0, line - 1);
+        ValidationResult result = validator.validate(record);
+        allValid &= result.isValid();
+        json.writeStartObject();
+        json.writeNumberField("line", line);
+        json.writeBooleanField("valid", result.isValid());
+        if (!result.isValid()) {
+          json.writeStringField("failure", result.failure());
+        }
+        json.writeEndObject();
+        json.writeRaw('\n');
+        json.flush();
+      }
+      return allValid ? 0 : 1;
+    } catch (SetupFailed e) {
+      return usage(err, e.getMessage());
+    } catch (IOException e) {
+      err.println("validate: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+      return 2;
+    } catch (Exception e) {
+      err.println("validate: " + e.getClass().getName() + ": " + e.getMessage());
+      return 2;
+    } finally {
+      if (!file.equals("-")) {
+        try {
+          reader.close();
+        } catch (IOException ignored) {
+          // nothing to do
+        }
+      }
+    }
+  }
+
+  private static LocalValidator open(ValidateRecords validation, String name) throws SetupFailed {
+    try {
+      return LocalValidator.open(validation);
+    } catch (Exception e) {
+      throw new SetupFailed("validator " + name + " failed to set up: " + e.getClass().getName() + ": " + e.getMessage());
+    }
+  }
+
+  private static int usage(PrintStream err, String problem) {
+    err.println("validate: " + problem);
+    err.println(USAGE);
+    return 2;
+  }
+
+  private static final class SetupFailed extends Exception {
+    SetupFailed(String message) {
+      super(message);
+    }
+  }
+
+  /** Lets the generator be closed without closing standard output. */
+  private static final class NonClosing extends OutputStream {
+    private final PrintStream out;
+
+    NonClosing(PrintStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) {
+      out.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void flush() {
+      out.flush();
+      if (out.checkError()) {
+        throw new UncheckedIOException(new IOException("standard output failed"));
+      }
+    }
+  }
+}
