@@ -1,13 +1,6 @@
 package org.hri.validators;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import java.util.ArrayList;
 import java.util.List;
 import org.hri.pipeline.model.HriRecord;
@@ -32,7 +25,7 @@ import org.hri.validators.fhir.FhirStructureChecker;
 public final class FhirValidation extends ValidateRecords {
   private final boolean allowAnyResource;
   private final int maxProblems;
-  private transient ObjectReader reader;
+  private transient JsonDocumentReader reader;
   private transient FhirStructureChecker checker;
 
   public FhirValidation() {
@@ -49,33 +42,17 @@ public final class FhirValidation extends ValidateRecords {
 
   @Override
   protected void setup() {
-    JsonFactory factory = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    reader = new ObjectMapper(factory).reader();
+    reader = new JsonDocumentReader();
     checker = new FhirStructureChecker(FhirR4.context(), maxProblems);
   }
 
   @Override
   protected ValidationResult validate(HriRecord record) throws Exception {
-    if (record.value() == null) {
-      return ValidationResult.invalid("Invalid FHIR: the record has no value");
+    JsonDocumentReader.Document document = reader.read(record, "Invalid FHIR: the record has no value");
+    if (document.failure() != null) {
+      return document.failure();
     }
-    JsonNode root;
-    try (JsonParser parser = reader.createParser(record.value())) {
-      root = reader.readTree(parser);
-      if (root == null || root.isMissingNode()) {
-        return ValidationResult.invalid("Invalid JSON: the record is empty");
-      }
-      if (parser.nextToken() != null) {
-        return ValidationResult.invalid("Invalid JSON: more than one JSON value at line "
-            + parser.currentTokenLocation().getLineNr() + ", column " + parser.currentTokenLocation().getColumnNr());
-      }
-    } catch (JsonProcessingException e) {
-      String problem = e instanceof JsonEOFException ? "unexpected end of input"
-          : e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field") ? "duplicate property"
-          : "syntax error";
-      return ValidationResult.invalid("Invalid JSON: " + problem + " at line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr());
-    }
+    JsonNode root = document.json();
     List<String> problems = checker.check(root, allowAnyResource);
     return problems.isEmpty() ? ValidationResult.valid() : ValidationResult.invalid(message(problems));
   }

@@ -1,13 +1,7 @@
 package org.hri.validators;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaException;
 import com.networknt.schema.JsonSchemaFactory;
@@ -45,7 +39,7 @@ public final class JsonSchemaValidation extends ValidateRecords {
 
   private final String schemaLocation;
   private final int maxProblems;
-  private transient ObjectReader reader;
+  private transient JsonDocumentReader reader;
   private transient JsonSchema schema;
 
   public JsonSchemaValidation(String schemaLocation, int maxProblems) {
@@ -63,8 +57,7 @@ public final class JsonSchemaValidation extends ValidateRecords {
 
   @Override
   protected void setup() {
-    JsonFactory factory = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    reader = new ObjectMapper(factory).reader();
+    reader = new JsonDocumentReader();
     schema = load();
   }
 
@@ -94,26 +87,11 @@ public final class JsonSchemaValidation extends ValidateRecords {
 
   @Override
   protected ValidationResult validate(HriRecord record) throws Exception {
-    if (record.value() == null) {
-      return ValidationResult.invalid("Invalid JSON: the record has no value");
+    JsonDocumentReader.Document document = reader.read(record, "Invalid JSON: the record has no value");
+    if (document.failure() != null) {
+      return document.failure();
     }
-    JsonNode root;
-    try (JsonParser parser = reader.createParser(record.value())) {
-      root = reader.readTree(parser);
-      if (root == null || root.isMissingNode()) {
-        return ValidationResult.invalid("Invalid JSON: the record is empty");
-      }
-      if (parser.nextToken() != null) {
-        return ValidationResult.invalid("Invalid JSON: more than one JSON value at line "
-            + parser.currentTokenLocation().getLineNr() + ", column " + parser.currentTokenLocation().getColumnNr());
-      }
-    } catch (JsonProcessingException e) {
-      String problem = e instanceof JsonEOFException ? "unexpected end of input"
-          : e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field") ? "duplicate property"
-          : "syntax error";
-      return ValidationResult.invalid("Invalid JSON: " + problem + " at line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr());
-    }
+    JsonNode root = document.json();
     Set<ValidationMessage> messages = schema.validate(root);
     if (messages.isEmpty()) {
       return ValidationResult.valid();
