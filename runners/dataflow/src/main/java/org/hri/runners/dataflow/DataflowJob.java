@@ -5,6 +5,7 @@ import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.hri.pipeline.HriPipeline;
+import org.hri.pipeline.JobCommandLine;
 import org.hri.pipeline.HriPipelineOptions;
 
 /**
@@ -16,14 +17,7 @@ public final class DataflowJob {
   private DataflowJob() {}
 
   public static void main(String[] args) {
-    Pipeline pipeline;
-    try {
-      pipeline = build(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("hri: " + (e.getMessage() == null ? "invalid options" : e.getMessage().lines().findFirst().orElse("")));
-      System.exit(2);
-      return;
-    }
+    Pipeline pipeline = JobCommandLine.buildOrExit(args, DataflowJob::build);
     pipeline.run();
   }
 

@@ -5,6 +5,7 @@ import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.hri.pipeline.HriPipeline;
+import org.hri.pipeline.JobCommandLine;
 import org.hri.pipeline.HriPipelineOptions;
 
 /**
@@ -15,14 +16,7 @@ public final class DirectJob {
   private DirectJob() {}
 
   public static void main(String[] args) {
-    Pipeline pipeline;
-    try {
-      pipeline = build(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("hri: " + firstLine(e.getMessage()));
-      System.exit(2);
-      return;
-    }
+    Pipeline pipeline = JobCommandLine.buildOrExit(args, DirectJob::build);
     pipeline.run().waitUntilFinish();
     // KafkaIO leaves non-daemon threads behind, so the JVM would not exit by itself.
     System.exit(0);
@@ -39,9 +33,5 @@ public final class DirectJob {
     direct.setEnforceImmutability(false);
     direct.setEnforceEncodability(false);
     return HriPipeline.create(options);
-  }
-
-  private static String firstLine(String message) {
-    return message == null ? "invalid options" : message.lines().findFirst().orElse("invalid options");
   }
 }

@@ -7,6 +7,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.hri.pipeline.HriPipeline;
+import org.hri.pipeline.JobCommandLine;
 import org.hri.pipeline.HriPipelineOptions;
 
 /**
@@ -18,14 +19,7 @@ public final class FlinkJob {
   private FlinkJob() {}
 
   public static void main(String[] args) {
-    Pipeline pipeline;
-    try {
-      pipeline = build(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("hri: " + (e.getMessage() == null ? "invalid options" : e.getMessage().lines().findFirst().orElse("")));
-      System.exit(2);
-      return;
-    }
+    Pipeline pipeline = JobCommandLine.buildOrExit(args, FlinkJob::build);
     PipelineResult result = pipeline.run();
     if (pipeline.getOptions().as(FlinkPipelineOptions.class).getAttachedMode()) {
       result.waitUntilFinish();
