@@ -29,7 +29,9 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Exit;
@@ -257,13 +259,20 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Creates topics (name → partition count, replication factor 1) and waits until all partitions have a leader. */
   public void createTopics(Map<String, Integer> partitionsByTopic) {
+    createTopics(partitionsByTopic, Map.of());
+  }
+
+  /** As {@link #createTopics(Map)}, each topic with the given topic configs (e.g. the timestamp type). */
+  public void createTopics(Map<String, Integer> partitionsByTopic, Map<String, String> topicConfigs) {
     checkOpen();
     List<NewTopic> newTopics = new ArrayList<>();
-    partitionsByTopic.forEach((name, partitions) -> newTopics.add(new NewTopic(name, partitions, (short) 1)));
+    partitionsByTopic.forEach(
+        (name, partitions) -> newTopics.add(new NewTopic(name, partitions, (short) 1).configs(topicConfigs)));
     long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
     try {
       admin().createTopics(newTopics).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       awaitLeaders(partitionsByTopic, deadline);
+      awaitServing(partitionsByTopic, deadline);
     } catch (ExecutionException e) {
       throw new IllegalStateException("Could not create topics " + partitionsByTopic + ": " + e.getCause(),
           e.getCause());
@@ -295,6 +304,33 @@ public final class KafkaBroker implements AutoCloseable {
       }
       if (System.nanoTime() > deadlineNanos) {
         throw new TimeoutException("Partitions of " + partitionsByTopic.keySet() + " have no leader yet");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /**
+   * A leader in the metadata is not yet a partition the broker serves: a producer writing at once can get
+   * NotLeaderOrFollower and, idempotent, then loop on OutOfOrderSequence. Listing each partition's end offset
+   * succeeds only once the leader serves it.
+   */
+  private void awaitServing(Map<String, Integer> partitionsByTopic, long deadlineNanos)
+      throws InterruptedException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
+    partitionsByTopic.forEach((topic, partitions) -> {
+      for (int p = 0; p < partitions; p++) {
+        ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
+    });
+    while (true) {
+      try {
+        admin().listOffsets(ends).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      } catch (ExecutionException e) {
+        // NotLeaderOrFollower / UnknownTopicOrPartition while the partitions load: retry
+      }
+      if (System.nanoTime() > deadlineNanos) {
+        throw new TimeoutException("Partitions of " + partitionsByTopic.keySet() + " are not served yet");
       }
       Thread.sleep(20);
     }
