@@ -1,0 +1,303 @@
+package org.hri.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.hri.pipeline.model.BatchStatus;
+import org.hri.testing.KafkaBroker;
+
+/**
+ * {@code scripts/bench}: the job end to end on each runner, side by side with a plain Kafka copy loop on the
+ * same in-process broker, in one run. For each data set the baseline runs first; then each runner runs
+ * passthrough on both data sets and {@code fhir} on the FHIR one, each on a topic preloaded with the same
+ * batches; a latency phase follows on the same job; last, the tracker holds many open batches at once.
+ *
+ * <p>Jobs and the baseline are child processes, so their CPU and memory are measured apart from the broker.
+ */
+public final class Bench {
+  private static final Duration RUN_DEADLINE = Duration.ofMinutes(6);
+  private static final int LATENCY_BATCH_RECORDS = 10;
+  private static final long LATENCY_SPACING_MS = 150;
+
+  private final BenchConfig config;
+  private final KafkaBroker broker;
+  private final Path logs;
+
+  private Bench(BenchConfig config, KafkaBroker broker) {
+    this.config = config;
+    this.broker = broker;
+    this.logs = config.resultsDir().resolve("logs");
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("java.awt.headless", "true");
+    BenchConfig config;
+    try {
+      config = BenchConfig.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try (KafkaBroker broker = KafkaBroker.start()) {
+      new Bench(config, broker).run();
+    }
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    Dataset small = Dataset.small(config.smallRecords());
+    Dataset fhir = Dataset.fhir(config.fhirSample(), config.fhirRecords());
+    say("broker %s; data: small %,d × 1 KB, fhir %,d (%.0f MB) from %s", broker.bootstrapServers(),
+        small.records(), fhir.records(), fhir.totalBytes() / 1e6, config.fhirSample());
+
+    List<Measurement> runs = new ArrayList<>();
+    runs.add(baseline(small));
+    runs.add(baseline(fhir));
+    for (String runner : config.runners()) {
+      for (String run : config.cases()) {
+        String[] validatorAndData = run.split("/");
+        runs.add(job(runner, validatorAndData[0], "small".equals(validatorAndData[1]) ? small : fhir));
+      }
+    }
+    List<TrackerScale> trackers = new ArrayList<>();
+    if (config.trackerBatches() > 0) {
+      trackers.add(trackerScale(config.runners().contains("flink") ? "flink" : "direct"));
+    }
+
+    Report report = new Report(runs, trackers, machine());
+    Files.createDirectories(config.resultsDir());
+    Files.writeString(config.resultsDir().resolve("results.md"), report.markdown());
+    report.writeChart(config.resultsDir().resolve("throughput.png"));
+    System.out.println();
+    System.out.println(report.markdown());
+    System.out.println("Written: " + config.resultsDir().resolve("results.md") + ", "
+        + config.resultsDir().resolve("throughput.png"));
+    report.resultLines().forEach(System.out::println);
+  }
+
+  private Measurement baseline(Dataset data) throws Exception {
+    String name = "kafka-copy-" + data.name();
+    try (IngestStream stream = load(name, data);
+        TopicCounter copies = new TopicCounter(broker.bootstrapServers(), stream.topics.output());
+        ChildJvm copy = ChildJvm.start(name, List.of("-Xmx1g"), System.getProperty("java.class.path"),
+            KafkaCopy.class.getName(), copyArgs(stream, data), logs)) {
+      TopicCounter.Arrival arrival = copies.await(data.records(), RUN_DEADLINE, null);
+      copy.waitFor(30);
+      Measurement m = new Measurement("kafka", "copy", data.name(), arrival.records(), arrival.bytes(),
+          arrival.seconds(), copy.coresBetween(arrival.firstAppendMs(), arrival.completedMs()), copy.peakRssMib(),
+          null);
+      say("%s: %,.0f records/s, %.1f MB/s, %.2f cores", name, m.recordsPerSecond(), m.mbPerSecond(), m.cores());
+      return m;
+    }
+  }
+
+  private List<String> copyArgs(IngestStream stream, Dataset data) {
+    List<String> args = new ArrayList<>(List.of(
+        broker.bootstrapServers(), stream.topics.input(), stream.topics.output(), Long.toString(data.records())));
+    args.addAll(config.copyProducer());
+    return args;
+  }
+
+  private Measurement job(String runner, String validator, Dataset data) throws Exception {
+    String name = runner + "-" + validator + "-" + data.name();
+    try (IngestStream stream = load(name, data);
+        TopicCounter out = new TopicCounter(broker.bootstrapServers(), stream.topics.output());
+        TopicCounter invalid = new TopicCounter(broker.bootstrapServers(), stream.topics.invalid());
+        VerdictCollector verdicts = new VerdictCollector(broker.bootstrapServers(), stream.topics.notification());
+        ChildJvm job = startJob(name, runner, stream, List.of("--validator=" + validator))) {
+      TopicCounter.Arrival arrival = out.await(data.records(), RUN_DEADLINE, job);
+      double cores = job.coresBetween(arrival.firstAppendMs(), arrival.completedMs());
+      verdicts.awaitTotal(config.batches(), Duration.ofMinutes(2), job);
+      check(name, "invalid records", invalid.countAll(), 0);
+      check(name, "completed batches", verdicts.count(BatchStatus.COMPLETED), config.batches());
+      Measurement.Latency latency = verdictLatency(name, stream, verdicts, job);
+      Measurement m = new Measurement(runner, validator, data.name(), arrival.records(), arrival.bytes(),
+          arrival.seconds(), cores, job.peakRssMib(), latency);
+      say("%s: %,.0f records/s, %.1f MB/s, %.2f cores; verdict latency beyond delay median %d ms, max %d ms",
+          name, m.recordsPerSecond(), m.mbPerSecond(), cores, latency.medianMs(), latency.maxMs());
+      return m;
+    }
+  }
+
+  /**
+   * Sends small batches one after another on the running, idle job and measures, for each, from the broker's
+   * acknowledgement of its sendCompleted (its records were acknowledged before) to its verdict becoming
+   * visible to a read_committed consumer, minus the completion delay.
+   */
+  private Measurement.Latency verdictLatency(String name, IngestStream stream, VerdictCollector verdicts,
+      ChildJvm job) throws Exception {
+    Map<String, Long> sentMs = new LinkedHashMap<>();
+    byte[] body = Dataset.small(1).body(0);
+    for (int b = 0; b < config.latencyBatches(); b++) {
+      String id = name + "-latency-" + b;
+      stream.notify(IngestStream.started(id, stream.topics.input())).get();
+      for (int r = 0; r < LATENCY_BATCH_RECORDS; r++) {
+        stream.send(id, body);
+      }
+      stream.flush();
+      stream.notify(IngestStream.sendCompleted(id, stream.topics.input(), LATENCY_BATCH_RECORDS)).get();
+      sentMs.put(id, System.currentTimeMillis());
+      Thread.sleep(LATENCY_SPACING_MS); // pacing: batches arrive one after another, as integrators send them
+    }
+    verdicts.awaitTotal(config.batches() + config.latencyBatches(), Duration.ofMinutes(2), job);
+    List<Long> latencies = new ArrayList<>();
+    sentMs.forEach((id, sent) -> {
+      VerdictCollector.Verdict verdict = verdicts.verdict(id);
+      check(name, "latency batch " + id + " completed", verdict.status() == BatchStatus.COMPLETED ? 1 : 0, 1);
+      latencies.add(verdict.seenMs() - sent - config.completionDelayMs());
+    });
+    latencies.sort(null);
+    return new Measurement.Latency(latencies.get(latencies.size() / 2), latencies.get(latencies.size() - 1),
+        latencies.size());
+  }
+
+  /**
+   * Opens {@code trackerBatches} batches with one record each, measures heap and checkpoint size while all
+   * are open, then sendCompletes them all and checks that each gets exactly the right verdict.
+   */
+  private TrackerScale trackerScale(String runner) throws Exception {
+    int batches = config.trackerBatches();
+    String name = runner + "-tracker";
+    Path checkpoints = config.resultsDir().resolve("checkpoints").toAbsolutePath();
+    List<String> extra = new ArrayList<>(List.of("--validator=passthrough"));
+    if ("flink".equals(runner)) {
+      extra.add("--stateBackend=hashmap");
+      extra.add("--stateBackendStoragePath=" + checkpoints.toUri());
+    }
+    try (IngestStream stream = IngestStream.create(broker, name);
+        TopicCounter out = new TopicCounter(broker.bootstrapServers(), stream.topics.output())) {
+      byte[] body = Dataset.small(1).body(0);
+      for (int b = 0; b < batches; b++) {
+        stream.notify(IngestStream.started(IngestStream.batchId(name, b), stream.topics.input()));
+      }
+      for (int b = 0; b < batches; b++) {
+        stream.send(IngestStream.batchId(name, b), body);
+      }
+      stream.flush();
+      try (VerdictCollector verdicts = new VerdictCollector(broker.bootstrapServers(), stream.topics.notification());
+          ChildJvm job = startJob(name, runner, stream, extra)) {
+        out.await(batches, RUN_DEADLINE, job);
+        say("%s: %,d batches open, each with its record on *.out", name, batches);
+        long checkpointMib = "flink".equals(runner) ? newestCheckpointMib(checkpoints, job) : -1;
+        long heapOpen = job.heapAfterGcMib();
+        long start = System.currentTimeMillis();
+        for (int b = 0; b < batches; b++) {
+          String id = IngestStream.batchId(name, b);
+          stream.notify(IngestStream.sendCompleted(id, stream.topics.input(), 1));
+        }
+        stream.flush();
+        verdicts.awaitTotal(batches, RUN_DEADLINE, job);
+        double seconds = (System.currentTimeMillis() - start) / 1000.0;
+        TrackerScale t = new TrackerScale(runner, batches, heapOpen, checkpointMib, seconds,
+            verdicts.count(BatchStatus.COMPLETED), verdicts.count(BatchStatus.FAILED), job.peakRssMib());
+        say("%s: heap %d MiB with all open, checkpoint %d MiB, all %,d verdicts in %.1f s (%,d completed,"
+            + " %,d failed)", name, t.heapOpenMib(), checkpointMib, batches, seconds, t.completed(), t.failed());
+        return t;
+      }
+    }
+  }
+
+  /** The size of the newest completed checkpoint, after waiting for one taken with everything in state. */
+  private static long newestCheckpointMib(Path root, ChildJvm job) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    long firstSeen = -1;
+    while (System.currentTimeMillis() < deadline) {
+      job.checkAlive();
+      List<Path> completed = completedCheckpoints(root);
+      // two checkpoints after the records were out: the state they describe holds every batch
+      if (firstSeen < 0) {
+        firstSeen = completed.size();
+      } else if (completed.size() >= firstSeen + 2) {
+        return sizeOf(completed.get(completed.size() - 1).getParent()) / (1024 * 1024);
+      }
+      Thread.sleep(200); // checkpoints are taken every second; the deadline bounds the wait
+    }
+    return -1;
+  }
+
+  private static List<Path> completedCheckpoints(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+          .sorted((a, b) -> Long.compare(lastModified(a), lastModified(b)))
+          .toList();
+    }
+  }
+
+  private static long lastModified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static long sizeOf(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  private IngestStream load(String name, Dataset data) {
+    IngestStream stream = IngestStream.create(broker, name);
+    stream.load(data, config.batches(), name);
+    return stream;
+  }
+
+  private ChildJvm startJob(String name, String runner, IngestStream stream, List<String> extra)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of(
+        "--brokers=" + broker.bootstrapServers(), "--input=" + stream.topics.input(), "--standalone",
+        "--batchCompletionDelay=" + config.completionDelayMs(), "--kafkaProperties=auto.offset.reset=earliest"));
+    args.addAll(extra);
+    args.addAll(config.jobArgs());
+    List<String> jvm = new ArrayList<>(List.of("-Xmx" + config.jobHeap()));
+    jvm.addAll(config.jobJvm());
+    if ("flink".equals(runner)) {
+      jvm.addAll(ChildJvm.FLINK_JAVA17_OPTS);
+      args.addAll(List.of("--flinkMaster=[local]", "--parallelism=2"));
+      return ChildJvm.start(name, jvm, config.flinkJar().toString(), "org.hri.runners.flink.FlinkJob", args, logs);
+    }
+    return ChildJvm.start(name, jvm, config.directClasspath(), "org.hri.runners.direct.DirectJob", args, logs);
+  }
+
+  private static void check(String run, String what, long actual, long expected) {
+    if (actual != expected) {
+      throw new IllegalStateException(run + ": " + what + " " + actual + ", expected " + expected);
+    }
+  }
+
+  private static String machine() {
+    String cpu = "unknown CPU";
+    try {
+      cpu = Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst().orElse(cpu);
+    } catch (IOException e) {
+      // keep "unknown"
+    }
+    return String.format("%d cores (%s), %d GiB RAM, Java %s", Runtime.getRuntime().availableProcessors(), cpu,
+        totalMemoryGib(), System.getProperty("java.version"));
+  }
+
+  private static long totalMemoryGib() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? Math.round(sun.getTotalMemorySize() / (1024.0 * 1024 * 1024)) : -1;
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.println("bench: " + String.format(format, args));
+  }
+}

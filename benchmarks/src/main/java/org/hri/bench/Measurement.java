@@ -1,0 +1,32 @@
+package org.hri.bench;
+
+/**
+ * One throughput run: the job (or the Kafka copy baseline) over one data set, with the verdict latencies
+ * measured afterwards on the same job.
+ */
+record Measurement(
+    String runner,
+    String validator,
+    String data,
+    long records,
+    long bytes,
+    double seconds,
+    double cores,
+    long peakRssMib,
+    Latency latency) {
+
+  /** Verdict latency beyond the completion delay, over the latency batches; null for the baseline. */
+  record Latency(long medianMs, long maxMs, int batches) {}
+
+  boolean isBaseline() {
+    return "kafka".equals(runner);
+  }
+
+  double recordsPerSecond() {
+    return records / seconds;
+  }
+
+  double mbPerSecond() {
+    return bytes / seconds / 1_000_000.0;
+  }
+}

@@ -1,0 +1,102 @@
+package org.hri.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.category.DefaultCategoryDataset;
+
+/** The benchmark's results as a markdown table, a PNG chart and {@code RESULT} lines for scripts. */
+final class Report {
+  private final List<Measurement> runs;
+  private final List<TrackerScale> trackers;
+  private final String machine;
+
+  Report(List<Measurement> runs, List<TrackerScale> trackers, String machine) {
+    this.runs = runs;
+    this.trackers = trackers;
+    this.machine = machine;
+  }
+
+  /** The baseline's records/s on the same data set, or NaN. */
+  double ratioToKafka(Measurement run) {
+    return runs.stream()
+        .filter(m -> m.isBaseline() && m.data().equals(run.data()))
+        .findFirst()
+        .map(base -> run.recordsPerSecond() / base.recordsPerSecond())
+        .orElse(Double.NaN);
+  }
+
+  String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("Machine: ").append(machine).append("\n\n");
+    md.append("| runner | validator | data | records | records/s | MB/s | ratio to Kafka | job CPU (cores) |"
+        + " peak RSS (MiB) | verdict latency beyond delay, median / max (ms) |\n");
+    md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Measurement m : runs) {
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %,.0f | %.1f | %.2f | %.2f | %,d | %s |%n",
+          m.runner(), m.validator(), m.data(), m.records(), m.recordsPerSecond(), m.mbPerSecond(),
+          ratioToKafka(m), m.cores(), m.peakRssMib(),
+          m.latency() == null ? "—" : m.latency().medianMs() + " / " + m.latency().maxMs()));
+    }
+    if (!trackers.isEmpty()) {
+      md.append("\n| tracker scale | open batches | heap after GC, all open (MiB) | checkpoint (MiB) |"
+          + " all verdicts in (s) | completed | failed | peak RSS (MiB) |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (TrackerScale t : trackers) {
+        md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %.1f | %,d | %,d | %,d |%n",
+            t.runner(), t.batches(), t.heapOpenMib(), t.checkpointMib() < 0 ? "—" : t.checkpointMib(),
+            t.verdictSeconds(), t.completed(), t.failed(), t.peakRssMib()));
+      }
+    }
+    return md.toString();
+  }
+
+  List<String> resultLines() {
+    List<String> lines = new ArrayList<>();
+    for (Measurement m : runs) {
+      if (!m.isBaseline()) {
+        lines.add(String.format(Locale.ROOT,
+            "RESULT runner=%s validator=%s data=%s records_per_s=%.0f mb_per_s=%.2f ratio_to_kafka=%.3f",
+            m.runner(), m.validator(), m.data(), m.recordsPerSecond(), m.mbPerSecond(), ratioToKafka(m)));
+      }
+    }
+    headlineLatency().ifPresent(latency -> lines.add(String.format(Locale.ROOT,
+        "RESULT verdict_latency_ms_median=%d verdict_latency_ms_max=%d", latency.medianMs(), latency.maxMs())));
+    for (TrackerScale t : trackers) {
+      lines.add(String.format(Locale.ROOT,
+          "RESULT tracker_runner=%s tracker_batches=%d tracker_heap_mib=%d tracker_checkpoint_mib=%d"
+              + " tracker_verdict_s=%.1f tracker_correct=%s",
+          t.runner(), t.batches(), t.heapOpenMib(), t.checkpointMib(), t.verdictSeconds(), t.correct()));
+    }
+    return lines;
+  }
+
+  /** The production setting's latency: Flink with passthrough if it ran, else the first job that has one. */
+  private java.util.Optional<Measurement.Latency> headlineLatency() {
+    return runs.stream()
+        .filter(m -> m.latency() != null)
+        .sorted((a, b) -> Boolean.compare(!"flink".equals(a.runner()), !"flink".equals(b.runner())))
+        .map(Measurement::latency)
+        .findFirst();
+  }
+
+  void writeChart(Path png) throws IOException {
+    DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+    for (Measurement m : runs) {
+      String series = m.isBaseline() ? "Kafka copy (baseline)" : m.runner() + " / " + m.validator();
+      dataset.addValue(m.recordsPerSecond(), series, m.data() + " records");
+    }
+    JFreeChart chart = ChartFactory.createBarChart(
+        "HRI pipeline throughput by runner and validator", "data set", "records/s", dataset,
+        PlotOrientation.VERTICAL, true, false, false);
+    Files.createDirectories(png.toAbsolutePath().getParent());
+    ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, 560);
+  }
+}

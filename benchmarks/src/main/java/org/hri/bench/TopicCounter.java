@@ -1,0 +1,89 @@
+package org.hri.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Counts the committed records of a topic as they arrive: when the first was appended (broker clock, the
+ * topics use append time) and when the count reached a target (this machine's clock, which is the broker's).
+ */
+final class TopicCounter implements AutoCloseable {
+  private static final Duration POLL = Duration.ofMillis(20);
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private long count;
+  private long bytes;
+  private long firstAppendMs = Long.MAX_VALUE;
+
+  TopicCounter(String brokers, String topic) {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+    consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+        .map(PartitionInfo::partition)
+        .map(p -> new TopicPartition(topic, p))
+        .collect(Collectors.toList());
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+  }
+
+  /** What was seen once {@code target} records were counted. */
+  record Arrival(long records, long bytes, long firstAppendMs, long completedMs) {
+    double seconds() {
+      return Math.max(1, completedMs - firstAppendMs) / 1000.0;
+    }
+  }
+
+  /**
+   * Polls until {@code target} records were counted; fails when {@code alive} turns false or the deadline
+   * passes.
+   */
+  Arrival await(long target, Duration deadline, ChildJvm producer) throws InterruptedException {
+    long end = System.currentTimeMillis() + deadline.toMillis();
+    while (count < target) {
+      if (System.currentTimeMillis() > end) {
+        throw new IllegalStateException("only " + count + " of " + target + " records after " + deadline);
+      }
+      if (producer != null) {
+        producer.checkAlive();
+      }
+      poll();
+    }
+    return new Arrival(count, bytes, firstAppendMs, System.currentTimeMillis());
+  }
+
+  /** Reads to the end of the topic and returns how many records it holds. */
+  long countAll() {
+    Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
+        && System.currentTimeMillis() < deadline) {
+      poll();
+    }
+    return count;
+  }
+
+  private void poll() {
+    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+      count++;
+      bytes += record.value() == null ? 0 : record.value().length;
+      firstAppendMs = Math.min(firstAppendMs, record.timestamp());
+    }
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

@@ -1,0 +1,20 @@
+package org.hri.bench;
+
+/**
+ * The tracker holding many open batches at once: state and heap while they are open, and whether every one
+ * gets its verdict, and how fast, once they are all sendCompleted.
+ */
+record TrackerScale(
+    String runner,
+    int batches,
+    long heapOpenMib,
+    long checkpointMib,
+    double verdictSeconds,
+    long completed,
+    long failed,
+    long peakRssMib) {
+
+  boolean correct() {
+    return completed == batches && failed == 0;
+  }
+}
