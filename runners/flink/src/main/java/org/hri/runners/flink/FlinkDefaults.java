@@ -1,17 +1,20 @@
 package org.hri.runners.flink;
 
+import java.nio.file.Path;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.hri.pipeline.HriPipelineOptions;
 
 /**
  * The original job's Flink settings, used wherever the user did not choose: a checkpoint every second (the
  * Kafka transactions commit with each one), exactly-once checkpoints, a 120 s checkpoint timeout, one
- * checkpoint at a time, bundles finished before each checkpoint, and exactly-once Kafka outputs. Restarts follow the cluster's restart strategy (the
+ * checkpoint at a time, bundles finished before each checkpoint, and exactly-once Kafka outputs; embedded, checkpoints
+ * in files under the temporary directory. Restarts follow the cluster's restart strategy (the
  * project's session cluster configures the original's failure rate: 10 in 5 minutes, 10 s apart).
  */
 final class FlinkDefaults {
   static final long CHECKPOINT_INTERVAL_MS = 1_000;
   static final long CHECKPOINT_TIMEOUT_MS = 120_000;
+  static final String EMBEDDED = "[local]";
 
   private FlinkDefaults() {}
 
@@ -28,6 +31,16 @@ final class FlinkDefaults {
     flink.setFinishBundleBeforeCheckpointing(true);
     if (options.getExactlyOnce() == null) {
       options.setExactlyOnce(true);
+    }
+    if (EMBEDDED.equals(flink.getFlinkMaster()) && flink.getStateBackend() == null
+        && flink.getStateBackendFactory() == null) {
+      // Embedded, checkpoints would go to the JobManager's memory, which refuses state over 5 MB: less than a
+      // second of records held for the exactly-once sink at full speed, and the job would restart forever.
+      // A session cluster has its own state.checkpoints.dir (scripts/flink sets one).
+      flink.setStateBackend("hashmap");
+      flink.setStateBackendStoragePath(
+          Path.of(System.getProperty("java.io.tmpdir"), "hri-flink-checkpoints", options.getJobName()).toUri()
+              .toString());
     }
     options.setStreaming(true);
   }

@@ -43,6 +43,23 @@ class FlinkJobTest {
   }
 
   @Test
+  void embeddedCheckpointsGoToFilesNotTheJobManagersMemory() {
+    FlinkPipelineOptions embedded =
+        FlinkJob.build("--brokers=k:9092", "--input=ingest.t1.di.in", "--standalone", "--flinkMaster=[local]")
+            .getOptions().as(FlinkPipelineOptions.class);
+    assertThat(embedded.getStateBackend(), is("hashmap"));
+    assertThat(embedded.getStateBackendStoragePath(),
+        is(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "hri-flink-checkpoints",
+            "hri-validation-ingest-t1-di-in").toUri().toString()));
+
+    FlinkPipelineOptions onCluster =
+        FlinkJob.build("--brokers=k:9092", "--input=ingest.t1.di.in", "--standalone", "--flinkMaster=jm:8081")
+            .getOptions().as(FlinkPipelineOptions.class);
+    assertThat(onCluster.getStateBackend(), is((Object) null));
+    assertThat(onCluster.getStateBackendStoragePath(), is((Object) null));
+  }
+
+  @Test
   void aBadOptionIsOneLineNamingIt() {
     IllegalArgumentException error =
         assertThrows(IllegalArgumentException.class, () -> FlinkJob.build("--brokers=k:9092", "--standalone"));
