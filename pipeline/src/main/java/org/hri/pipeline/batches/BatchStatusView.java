@@ -2,11 +2,17 @@ package org.hri.pipeline.batches;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
@@ -30,7 +36,8 @@ import org.hri.pipeline.model.BatchStatusCoder;
 
 /**
  * Turns the notification stream into the batch status side input: one {@link BatchStatusSnapshot} per pane,
- * read with {@code View.asSingleton()} (a {@code View.asMap} breaks when its trigger fires repeatedly).
+ * read with {@code View.asSingleton()} (a {@code View.asMap} breaks when its trigger fires repeatedly),
+ * published at most every 200 ms with all the changes since the last one.
  *
  * <p>A start-up tick publishes a snapshot before any notification arrives, so validation does not wait for
  * the first notification when the topic is empty.
@@ -106,13 +113,32 @@ public final class BatchStatusView
     }
   }
 
-  /** Keeps the registry in state (one key) and publishes a snapshot whenever it changes. */
+  /**
+   * Keeps the registry in state (one key) and publishes a snapshot of it at most every {@link #PUBLISH_EVERY}.
+   * Updates wait in a bag until then: applying and publishing each one would cost the registry's size per
+   * notification, quadratic when many batches are open (100,000 open batches stalled the job). A record whose
+   * batch is newer than the snapshot is resolved by {@link ResolveUnknownBatches}, which sees every notification.
+   */
   static final class PublishSnapshotsFn extends DoFn<KV<String, KV<String, BatchStatus>>, BatchStatusSnapshot> {
+    static final org.joda.time.Duration PUBLISH_EVERY = org.joda.time.Duration.millis(200);
     private static final String REGISTRY = "registry";
+    private static final String PENDING = "pending";
+    private static final String SCHEDULED = "scheduled";
+    private static final String PUBLISH = "publish";
 
     @StateId(REGISTRY)
     private final StateSpec<ValueState<BatchStatusRegistry>> registrySpec =
         StateSpecs.value(new BatchStatusRegistry.Coder());
+
+    @StateId(PENDING)
+    private final StateSpec<BagState<KV<String, BatchStatus>>> pendingSpec =
+        StateSpecs.bag(KvCoder.of(StringUtf8Coder.of(), BatchStatusCoder.of()));
+
+    @StateId(SCHEDULED)
+    private final StateSpec<ValueState<Boolean>> scheduledSpec = StateSpecs.value(BooleanCoder.of());
+
+    @TimerId(PUBLISH)
+    private final TimerSpec publishSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
 
     private final Duration finalRetention;
     private final Duration idleTtl;
@@ -125,24 +151,46 @@ public final class BatchStatusView
     @ProcessElement
     public void process(
         @Element KV<String, KV<String, BatchStatus>> update,
-        @StateId(REGISTRY) ValueState<BatchStatusRegistry> state,
+        @StateId(REGISTRY) ValueState<BatchStatusRegistry> registry,
+        @StateId(PENDING) BagState<KV<String, BatchStatus>> pending,
+        @StateId(SCHEDULED) ValueState<Boolean> scheduled,
+        @TimerId(PUBLISH) Timer publish,
         OutputReceiver<BatchStatusSnapshot> out) {
-      BatchStatusRegistry registry = state.read();
-      if (registry == null) {
-        registry = new BatchStatusRegistry();
+      if (START_UP_TICK.equals(update.getValue().getKey())) {
+        out.output(current(registry).snapshot()); // validation must not wait for a first notification
+        return;
       }
-      long versionBefore = registry.version();
-      String batchId = update.getValue().getKey();
+      pending.add(update.getValue());
+      if (scheduled.read() == null) {
+        publish.offset(PUBLISH_EVERY).setRelative();
+        scheduled.write(true);
+      }
+    }
+
+    @OnTimer(PUBLISH)
+    public void publish(
+        @StateId(REGISTRY) ValueState<BatchStatusRegistry> registry,
+        @StateId(PENDING) BagState<KV<String, BatchStatus>> pending,
+        @StateId(SCHEDULED) ValueState<Boolean> scheduled,
+        OutputReceiver<BatchStatusSnapshot> out) {
+      BatchStatusRegistry batches = current(registry);
+      long versionBefore = batches.version();
       Instant now = Instant.now();
-      boolean tick = START_UP_TICK.equals(batchId);
-      if (!tick) {
-        registry.update(batchId, update.getValue().getValue(), now);
+      for (KV<String, BatchStatus> update : pending.read()) {
+        batches.update(update.getKey(), update.getValue(), now);
       }
-      registry.prune(now, finalRetention, idleTtl);
-      if (tick || registry.version() != versionBefore) {
-        state.write(registry);
-        out.output(registry.snapshot());
+      batches.prune(now, finalRetention, idleTtl);
+      pending.clear();
+      scheduled.clear();
+      registry.write(batches);
+      if (batches.version() != versionBefore) {
+        out.output(batches.snapshot());
       }
+    }
+
+    private static BatchStatusRegistry current(ValueState<BatchStatusRegistry> registry) {
+      BatchStatusRegistry batches = registry.read();
+      return batches != null ? batches : new BatchStatusRegistry();
     }
   }
 }

@@ -1,0 +1,82 @@
+package org.hri.pipeline.batches;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.aMapWithSize;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasEntry;
+import static org.hamcrest.Matchers.is;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.hri.pipeline.model.BatchStatus;
+import org.hri.pipeline.model.BatchStatusCoder;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The side input's publisher on the DirectRunner, driven by a TestStream with processing-time advances: a burst
+ * of notifications becomes one snapshot per publishing interval, not one per notification.
+ */
+@ExtendWith(TestPipelineExtension.class)
+class PublishSnapshotsFnTest {
+  private static final int BURST = 1_000;
+  private static final org.joda.time.Duration AFTER_INTERVAL =
+      BatchStatusView.PublishSnapshotsFn.PUBLISH_EVERY.plus(org.joda.time.Duration.millis(1));
+
+  private static KV<String, KV<String, BatchStatus>> update(String batchId, BatchStatus status) {
+    return KV.of("batches", KV.of(batchId, status));
+  }
+
+  @Test
+  void publishesABurstOfNotificationsAsOneSnapshotPerInterval(TestPipeline p) {
+    List<TimestampedValue<KV<String, KV<String, BatchStatus>>>> burst = new ArrayList<>();
+    for (int b = 0; b < BURST; b++) {
+      burst.add(TimestampedValue.of(update("batch-" + b, BatchStatus.STARTED), new Instant(0)));
+    }
+    TestStream<KV<String, KV<String, BatchStatus>>> updates =
+        TestStream.create(
+                KvCoder.of(StringUtf8Coder.of(),
+                    KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(BatchStatusCoder.of()))))
+            .addElements(update("", null)) // the start-up tick: published at once
+            .addElements(burst.get(0), burst.subList(1, BURST).toArray(TimestampedValue[]::new))
+            .advanceProcessingTime(AFTER_INTERVAL)
+            .addElements(update("batch-0", BatchStatus.COMPLETED), update("batch-1", BatchStatus.STARTED))
+            .advanceProcessingTime(AFTER_INTERVAL)
+            .addElements(update("batch-2", BatchStatus.STARTED)) // repeated: changes nothing, nothing published
+            .advanceProcessingTime(AFTER_INTERVAL)
+            .advanceWatermarkToInfinity();
+
+    PCollection<BatchStatusSnapshot> snapshots =
+        p.apply(updates)
+            .apply(ParDo.of(new BatchStatusView.PublishSnapshotsFn(Duration.ofHours(1), Duration.ofDays(7))))
+            .setCoder(BatchStatusSnapshot.Coder.of());
+
+    PAssert.that(snapshots).satisfies(published -> {
+      List<BatchStatusSnapshot> inOrder = new ArrayList<>();
+      published.forEach(inOrder::add);
+      inOrder.sort(Comparator.comparingLong(BatchStatusSnapshot::version));
+      assertThat(inOrder.stream().map(s -> s.statuses().size()).toList(), contains(0, BURST, BURST));
+      assertThat(inOrder.get(1).statuses().values(), everyItem(is(BatchStatus.STARTED)));
+      assertThat(inOrder.get(2).statuses(), hasEntry("batch-0", BatchStatus.COMPLETED));
+      assertThat(inOrder.get(2).statuses(), hasEntry("batch-1", BatchStatus.STARTED));
+      assertThat(inOrder.get(2).statuses(), aMapWithSize(BURST));
+      return null;
+    });
+    p.run().waitUntilFinish();
+  }
+}
