@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,9 +63,12 @@ public final class Bench {
     runs.add(baseline(small));
     runs.add(baseline(fhir));
     for (String runner : config.runners()) {
+      boolean direct = "direct".equals(runner);
+      Dataset runnerSmall = direct ? Dataset.small(config.directSmallRecords()) : small;
+      Dataset runnerFhir = direct ? Dataset.fhir(config.fhirSample(), config.directFhirRecords()) : fhir;
       for (String run : config.cases()) {
         String[] validatorAndData = run.split("/");
-        runs.add(job(runner, validatorAndData[0], "small".equals(validatorAndData[1]) ? small : fhir));
+        runs.add(job(runner, validatorAndData[0], "small".equals(validatorAndData[1]) ? runnerSmall : runnerFhir));
       }
     }
     List<TrackerScale> trackers = new ArrayList<>();
@@ -169,7 +173,7 @@ public final class Bench {
     Path checkpoints = config.resultsDir().resolve("checkpoints").toAbsolutePath();
     List<String> extra = new ArrayList<>(List.of("--validator=passthrough"));
     if ("flink".equals(runner)) {
-      extra.add("--stateBackend=hashmap");
+      extra.add("--stateBackend=filesystem");
       extra.add("--stateBackendStoragePath=" + checkpoints.toUri());
     }
     try (IngestStream stream = IngestStream.create(broker, name);
@@ -205,40 +209,35 @@ public final class Bench {
     }
   }
 
-  /** The size of the newest completed checkpoint, after waiting for one taken with everything in state. */
+  /** The size of the newest completed checkpoint, once one was taken after every batch was in state. */
   private static long newestCheckpointMib(Path root, ChildJvm job) throws Exception {
     long deadline = System.currentTimeMillis() + 60_000;
-    long firstSeen = -1;
+    int first = -1;
     while (System.currentTimeMillis() < deadline) {
       job.checkAlive();
-      List<Path> completed = completedCheckpoints(root);
-      // two checkpoints after the records were out: the state they describe holds every batch
-      if (firstSeen < 0) {
-        firstSeen = completed.size();
-      } else if (completed.size() >= firstSeen + 2) {
-        return sizeOf(completed.get(completed.size() - 1).getParent()) / (1024 * 1024);
+      Path newest = newestCompletedCheckpoint(root);
+      int number = newest == null ? -1 : Integer.parseInt(newest.getFileName().toString().substring(4));
+      if (first < 0) {
+        first = number;
+      } else if (number >= first + 2) {
+        return sizeOf(newest) / (1024 * 1024);
       }
       Thread.sleep(200); // checkpoints are taken every second; the deadline bounds the wait
     }
     return -1;
   }
 
-  private static List<Path> completedCheckpoints(Path root) throws IOException {
+  /** The chk-N directory with the highest N that has its _metadata (Flink writes that last). */
+  private static Path newestCompletedCheckpoint(Path root) throws IOException {
     if (!Files.isDirectory(root)) {
-      return List.of();
+      return null;
     }
-    try (Stream<Path> files = Files.walk(root)) {
+    try (Stream<Path> files = Files.walk(root, 3)) {
       return files.filter(p -> p.getFileName().toString().equals("_metadata"))
-          .sorted((a, b) -> Long.compare(lastModified(a), lastModified(b)))
-          .toList();
-    }
-  }
-
-  private static long lastModified(Path p) {
-    try {
-      return Files.getLastModifiedTime(p).toMillis();
-    } catch (IOException e) {
-      return 0;
+          .map(Path::getParent)
+          .filter(dir -> dir.getFileName().toString().startsWith("chk-"))
+          .max(Comparator.comparingInt(dir -> Integer.parseInt(dir.getFileName().toString().substring(4))))
+          .orElse(null);
     }
   }
 
@@ -266,9 +265,18 @@ public final class Bench {
     if ("flink".equals(runner)) {
       jvm.addAll(ChildJvm.FLINK_JAVA17_OPTS);
       args.addAll(List.of("--flinkMaster=[local]", "--parallelism=2"));
-      return ChildJvm.start(name, jvm, config.flinkJar().toString(), "org.hri.runners.flink.FlinkJob", args, logs);
+      // The job jar leaves logging to the cluster; embedded, it would have none, so lend it the bench's binding.
+      String classpath = config.flinkJar() + java.io.File.pathSeparator + slf4jBinding();
+      return ChildJvm.start(name, jvm, classpath, "org.hri.runners.flink.FlinkJob", args, logs);
     }
     return ChildJvm.start(name, jvm, config.directClasspath(), "org.hri.runners.direct.DirectJob", args, logs);
+  }
+
+  private static String slf4jBinding() {
+    return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .filter(entry -> entry.contains("slf4j-simple"))
+        .findFirst()
+        .orElse("");
   }
 
   private static void check(String run, String what, long actual, long expected) {

@@ -50,6 +50,7 @@ class KafkaSettingsTest {
     KafkaSettings settings = new KafkaSettings(BROKERS, "s3cret", TOPICS, Map.of());
     Map<String, Object> expected = security();
     expected.put("group.id", "hri-validation-ingest.22.da3.in-ingest.22.da3.out");
+    expected.put("max.poll.records", 5_000);
     expected.put("auto.offset.reset", "latest");
     assertThat(settings.consumer(), is(expected));
   }
@@ -75,7 +76,8 @@ class KafkaSettingsTest {
   void consumerWithoutPassword() {
     KafkaSettings settings = new KafkaSettings(BROKERS, null, TOPICS, Map.of());
     // No security settings and no auto.offset.reset: only with a password (spec §5.7).
-    assertThat(settings.consumer(), is(Map.of("group.id", "hri-validation-ingest.22.da3.in-ingest.22.da3.out")));
+    assertThat(settings.consumer(),
+        is(Map.of("group.id", "hri-validation-ingest.22.da3.in-ingest.22.da3.out", "max.poll.records", 5_000)));
   }
 
   @Test
@@ -92,6 +94,7 @@ class KafkaSettingsTest {
 
     Map<String, Object> consumer = security();
     consumer.put("group.id", "hri-validation-ingest.22.da3.in-ingest.22.da3.out");
+    consumer.put("max.poll.records", 5_000);
     consumer.putAll(extra);
     assertThat(settings.consumer(), is(consumer));
     assertThat(settings.consumer().get("auto.offset.reset"), is("earliest"));
@@ -107,7 +110,7 @@ class KafkaSettingsTest {
   @Test
   void userCanOverrideTheGroupId() {
     KafkaSettings settings = new KafkaSettings(BROKERS, null, TOPICS, Map.of("group.id", "mine"));
-    assertThat(settings.consumer(), is(Map.of("group.id", "mine")));
+    assertThat(settings.consumer(), is(Map.of("group.id", "mine", "max.poll.records", 5_000)));
   }
 
   @Test
