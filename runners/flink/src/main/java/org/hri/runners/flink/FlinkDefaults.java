@@ -37,7 +37,7 @@ final class FlinkDefaults {
       // Embedded, checkpoints would go to the JobManager's memory, which refuses state over 5 MB: less than a
       // second of records held for the exactly-once sink at full speed, and the job would restart forever.
       // A session cluster has its own state.checkpoints.dir (scripts/flink sets one).
-      flink.setStateBackend("hashmap");
+      flink.setStateBackend("filesystem");
       flink.setStateBackendStoragePath(
           Path.of(System.getProperty("java.io.tmpdir"), "hri-flink-checkpoints", options.getJobName()).toUri()
               .toString());

@@ -47,7 +47,7 @@ class FlinkJobTest {
     FlinkPipelineOptions embedded =
         FlinkJob.build("--brokers=k:9092", "--input=ingest.t1.di.in", "--standalone", "--flinkMaster=[local]")
             .getOptions().as(FlinkPipelineOptions.class);
-    assertThat(embedded.getStateBackend(), is("hashmap"));
+    assertThat(embedded.getStateBackend(), is("filesystem"));
     assertThat(embedded.getStateBackendStoragePath(),
         is(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "hri-flink-checkpoints",
             "hri-validation-ingest-t1-di-in").toUri().toString()));
