@@ -116,7 +116,7 @@ public final class BatchStatusView
   /**
    * Keeps the registry in state (one key) and publishes a snapshot of it at most every {@link #PUBLISH_EVERY}.
    * Updates wait in a bag until then: applying and publishing each one would cost the registry's size per
-   * notification, quadratic when many batches are open (100,000 open batches stalled the job). A record whose
+   * notification, quadratic when many batches are open (20,000 open batches stalled the job). A record whose
    * batch is newer than the snapshot is resolved by {@link ResolveUnknownBatches}, which sees every notification.
    */
   static final class PublishSnapshotsFn extends DoFn<KV<String, KV<String, BatchStatus>>, BatchStatusSnapshot> {
@@ -134,6 +134,7 @@ public final class BatchStatusView
     private final StateSpec<BagState<KV<String, BatchStatus>>> pendingSpec =
         StateSpecs.bag(KvCoder.of(StringUtf8Coder.of(), BatchStatusCoder.of()));
 
+    // Kept with the timer in the same keyed state, so a restored checkpoint has both or neither.
     @StateId(SCHEDULED)
     private final StateSpec<ValueState<Boolean>> scheduledSpec = StateSpecs.value(BooleanCoder.of());
 
@@ -161,7 +162,7 @@ public final class BatchStatusView
         return;
       }
       pending.add(update.getValue());
-      if (scheduled.read() == null) {
+      if (scheduled.read() == null) { // set once per interval: a steady stream must not postpone publishing
         publish.offset(PUBLISH_EVERY).setRelative();
         scheduled.write(true);
       }
@@ -176,13 +177,18 @@ public final class BatchStatusView
       BatchStatusRegistry batches = current(registry);
       long versionBefore = batches.version();
       Instant now = Instant.now();
+      boolean updated = false;
+      // In any order: statuses only move forward, so the bag's order does not matter.
       for (KV<String, BatchStatus> update : pending.read()) {
-        batches.update(update.getKey(), update.getValue(), now);
+        batches.update(update.getKey(), update.getValue(), now); // a repeat keeps its batch from idling out
+        updated = true;
       }
       batches.prune(now, finalRetention, idleTtl);
       pending.clear();
       scheduled.clear();
-      registry.write(batches);
+      if (updated || batches.version() != versionBefore) {
+        registry.write(batches);
+      }
       if (batches.version() != versionBefore) {
         out.output(batches.snapshot());
       }

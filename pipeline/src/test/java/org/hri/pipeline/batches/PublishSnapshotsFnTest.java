@@ -2,6 +2,9 @@ package org.hri.pipeline.batches;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.aMapWithSize;
+import static org.hamcrest.Matchers.both;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasEntry;
@@ -75,6 +78,35 @@ class PublishSnapshotsFnTest {
       assertThat(inOrder.get(2).statuses(), hasEntry("batch-0", BatchStatus.COMPLETED));
       assertThat(inOrder.get(2).statuses(), hasEntry("batch-1", BatchStatus.STARTED));
       assertThat(inOrder.get(2).statuses(), aMapWithSize(BURST));
+      return null;
+    });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void aSteadyStreamOfNotificationsDoesNotPostponePublishing(TestPipeline p) {
+    TestStream.Builder<KV<String, KV<String, BatchStatus>>> steady =
+        TestStream.create(
+            KvCoder.of(StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(BatchStatusCoder.of()))));
+    for (int b = 0; b < 10; b++) { // one notification every 100 ms for a second
+      steady = steady.addElements(update("batch-" + b, BatchStatus.STARTED))
+          .advanceProcessingTime(org.joda.time.Duration.millis(100));
+    }
+    TestStream<KV<String, KV<String, BatchStatus>>> updates =
+        steady.advanceProcessingTime(AFTER_INTERVAL).advanceWatermarkToInfinity();
+
+    PCollection<BatchStatusSnapshot> snapshots =
+        p.apply(updates)
+            .apply(ParDo.of(new BatchStatusView.PublishSnapshotsFn(Duration.ofHours(1), Duration.ofDays(7))))
+            .setCoder(BatchStatusSnapshot.Coder.of());
+
+    PAssert.that(snapshots).satisfies(published -> {
+      List<Integer> sizes = new ArrayList<>();
+      published.forEach(snapshot -> sizes.add(snapshot.statuses().size()));
+      sizes.sort(null);
+      // every 200 ms while notifications keep coming, then the last one with all ten
+      assertThat(sizes.toString(), sizes.size(), is(both(greaterThanOrEqualTo(4)).and(lessThanOrEqualTo(6))));
+      assertThat(sizes.get(sizes.size() - 1), is(10));
       return null;
     });
     p.run().waitUntilFinish();

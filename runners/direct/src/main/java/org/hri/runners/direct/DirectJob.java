@@ -16,10 +16,7 @@ public final class DirectJob {
   private DirectJob() {}
 
   public static void main(String[] args) {
-    Pipeline pipeline = JobCommandLine.buildOrExit(args, DirectJob::build);
-    pipeline.run().waitUntilFinish();
-    // KafkaIO leaves non-daemon threads behind, so the JVM would not exit by itself.
-    System.exit(0);
+    JobCommandLine.runAndExit(JobCommandLine.buildOrExit(args, DirectJob::build), true);
   }
 
   /** Parses and checks the options and builds the job; a bad option is an IllegalArgumentException. */

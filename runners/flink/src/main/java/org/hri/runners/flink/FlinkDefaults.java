@@ -1,6 +1,9 @@
 package org.hri.runners.flink;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.hri.pipeline.HriPipelineOptions;
 
@@ -38,10 +41,21 @@ final class FlinkDefaults {
       // second of records held for the exactly-once sink at full speed, and the job would restart forever.
       // A session cluster has its own state.checkpoints.dir (scripts/flink sets one).
       flink.setStateBackend("filesystem");
-      flink.setStateBackendStoragePath(
-          Path.of(System.getProperty("java.io.tmpdir"), "hri-flink-checkpoints", options.getJobName()).toUri()
-              .toString());
+      flink.setStateBackendStoragePath(checkpointDirectory(options.getJobName()).toUri().toString());
     }
     options.setStreaming(true);
+  }
+
+  /** Checkpoints hold records in flight, health data: a directory only this user can read. */
+  private static Path checkpointDirectory(String jobName) {
+    Path directory = Path.of(System.getProperty("java.io.tmpdir"), "hri-flink-checkpoints", jobName);
+    try {
+      Files.createDirectories(directory);
+      Files.setPosixFilePermissions(directory.getParent(), PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new IllegalArgumentException("--stateBackendStoragePath: cannot create " + directory + " (" + e + ")");
+    }
+    return directory;
   }
 }

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.hri.pipeline.HriPipeline;
 import org.hri.pipeline.JobCommandLine;
@@ -20,12 +19,10 @@ public final class FlinkJob {
 
   public static void main(String[] args) {
     Pipeline pipeline = JobCommandLine.buildOrExit(args, FlinkJob::build);
-    PipelineResult result = pipeline.run();
-    if (pipeline.getOptions().as(FlinkPipelineOptions.class).getAttachedMode()) {
-      result.waitUntilFinish();
-    }
-    // KafkaIO leaves non-daemon threads behind, so the JVM would not exit by itself.
-    System.exit(0);
+    FlinkPipelineOptions flink = pipeline.getOptions().as(FlinkPipelineOptions.class);
+    // Embedded, the job lives in this JVM: leaving would stop it, attached or not.
+    boolean embedded = FlinkDefaults.EMBEDDED.equals(flink.getFlinkMaster());
+    JobCommandLine.runAndExit(pipeline, flink.getAttachedMode() || embedded);
   }
 
   /** Parses the options, applies the job's Flink defaults and builds the job. */
