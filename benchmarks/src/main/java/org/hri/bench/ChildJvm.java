@@ -31,6 +31,7 @@ final class ChildJvm implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  private final java.util.concurrent.atomic.AtomicLong peakRss = new java.util.concurrent.atomic.AtomicLong(-1);
   private final List<long[]> cpuSamples = new java.util.concurrent.CopyOnWriteArrayList<>(); // {wall ms, cpu ms}
   private final java.util.concurrent.ScheduledExecutorService sampler =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -43,9 +44,10 @@ final class ChildJvm implements AutoCloseable {
     this.name = name;
     this.process = process;
     this.log = log;
-    sampler.scheduleAtFixedRate(
-        () -> cpuSamples.add(new long[] {System.currentTimeMillis(), (long) (cpuSeconds() * 1000)}),
-        0, 100, TimeUnit.MILLISECONDS);
+    sampler.scheduleAtFixedRate(() -> {
+      cpuSamples.add(new long[] {System.currentTimeMillis(), (long) (cpuSeconds() * 1000)});
+      peakRss.accumulateAndGet(currentPeakRssMib(), Math::max); // also known once the process has ended
+    }, 0, 100, TimeUnit.MILLISECONDS);
   }
 
   static ChildJvm start(String name, List<String> jvmOptions, String classpath, String mainClass,
@@ -99,8 +101,12 @@ final class ChildJvm implements AutoCloseable {
     return nearest;
   }
 
-  /** The process's peak resident set size in MiB (VmHWM). */
+  /** The process's peak resident set size in MiB (VmHWM), as last seen while it ran. */
   long peakRssMib() {
+    return peakRss.accumulateAndGet(currentPeakRssMib(), Math::max);
+  }
+
+  private long currentPeakRssMib() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
         if (line.startsWith("VmHWM:")) {
