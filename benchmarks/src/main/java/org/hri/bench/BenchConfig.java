@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark's settings, from {@code --name=value} arguments. Defaults make a run of about ten minutes on
+ * The benchmark's settings, from {@code --name=value} arguments. Defaults make a run of about nine minutes on
  * 2 cores; {@code --quick} shrinks every size for a smoke run. The DirectRunner gets fewer records: it reads
  * at most 10 records per bundle from Kafka and would take most of the time budget.
  */

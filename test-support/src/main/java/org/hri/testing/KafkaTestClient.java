@@ -193,6 +193,14 @@ public final class KafkaTestClient implements AutoCloseable {
   }
 
   private Map<String, Object> producerConfig() {
+    return idempotentProducerConfig(bootstrapServers, SEND_TIMEOUT);
+  }
+
+  /**
+   * A byte-array producer that waits for all replicas, idempotent, without linger, blocking and delivering
+   * within {@code sendTimeout} (requests within half of it). A fresh map, for callers to adjust.
+   */
+  public static Map<String, Object> idempotentProducerConfig(String bootstrapServers, Duration sendTimeout) {
     Map<String, Object> c = new HashMap<>();
     c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -200,9 +208,26 @@ public final class KafkaTestClient implements AutoCloseable {
     c.put(ProducerConfig.ACKS_CONFIG, "all");
     c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     c.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
-    c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis() / 2);
-    c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
+    c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) sendTimeout.toMillis());
+    c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) sendTimeout.toMillis() / 2);
+    c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) sendTimeout.toMillis());
+    return c;
+  }
+
+  /**
+   * A byte-array consumer that reads committed records only (transactional writers), from the earliest offset,
+   * with no group commits and no topic auto-creation: for readers that assign partitions themselves.
+   */
+  public static Map<String, Object> readCommittedConsumerConfig(String bootstrapServers, String clientId) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     return c;
   }
 
@@ -310,16 +335,7 @@ public final class KafkaTestClient implements AutoCloseable {
 
     Reader(String topic) {
       this.topic = topic;
-      Map<String, Object> c = new HashMap<>();
-      c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-      c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-reader");
-      c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-      this.consumer = new KafkaConsumer<>(c);
+      this.consumer = new KafkaConsumer<>(readCommittedConsumerConfig(bootstrapServers, clientId + "-reader"));
     }
 
     /** Assigns all partitions of the topic once it exists; returns whether assigned. */

@@ -3,25 +3,23 @@ package org.hri.testkit;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.HriHeader;
 import org.hri.pipeline.model.HriRecord;
 import org.hri.pipeline.model.InvalidRecord;
 import org.hri.pipeline.topics.TopicNames;
+import org.hri.testing.KafkaTestClient;
 
 /**
  * Reads a run's {@code *.out}, {@code *.invalid} and {@code *.notification} topics from the beginning with one
@@ -40,23 +38,11 @@ final class TopicCollector implements AutoCloseable {
 
   TopicCollector(String bootstrapServers, TopicNames topics) {
     this.topics = topics;
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "hri-validator-testkit-" + topics.base());
-    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     // Exactly-once runs write in transactions; only committed records count.
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    this.consumer = new KafkaConsumer<>(config);
+    this.consumer = new KafkaConsumer<>(
+        KafkaTestClient.readCommittedConsumerConfig(bootstrapServers, "hri-validator-testkit-" + topics.base()));
+    // The topics were made with KafkaBroker.createTopics, which returns once every partition is served.
     List<TopicPartition> read = partitions(topics.output(), topics.invalid(), topics.notification());
-    // A partition with a leader in the metadata may not be served yet, and an idempotent producer writing to it
-    // then can loop on OutOfOrderSequence. Listing end offsets is retried until every leader serves.
-    List<TopicPartition> all = new ArrayList<>(read);
-    all.addAll(partitions(topics.input()));
-    consumer.endOffsets(all, CLIENT_TIMEOUT);
     consumer.assign(read);
     consumer.seekToBeginning(read);
   }

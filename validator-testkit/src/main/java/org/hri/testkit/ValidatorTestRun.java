@@ -28,7 +28,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.HriHeader;
@@ -36,6 +35,7 @@ import org.hri.pipeline.model.HriRecord;
 import org.hri.pipeline.model.InvalidRecord;
 import org.hri.pipeline.topics.TopicNames;
 import org.hri.testing.KafkaBroker;
+import org.hri.testing.KafkaTestClient;
 
 /**
  * A running job started by {@link ValidatorTestKit#start()}: send it batches with {@link #batch(String)} and
@@ -142,17 +142,10 @@ public final class ValidatorTestRun implements AutoCloseable {
   }
 
   private static KafkaProducer<byte[], byte[]> newProducer(String bootstrapServers) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> config =
+        KafkaTestClient.idempotentProducerConfig(bootstrapServers, Duration.ofSeconds(30));
     // Records are sent without waiting for each acknowledgement; a short linger batches them.
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
     return new KafkaProducer<>(config);
   }
 

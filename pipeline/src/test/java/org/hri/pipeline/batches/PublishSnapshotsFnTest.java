@@ -41,6 +41,13 @@ class PublishSnapshotsFnTest {
   private static final org.joda.time.Duration AFTER_INTERVAL =
       BatchStatusView.PublishSnapshotsFn.PUBLISH_EVERY.plus(org.joda.time.Duration.millis(1));
 
+  private static PCollection<BatchStatusSnapshot> publish(
+      TestPipeline p, TestStream<KV<String, KV<String, BatchStatus>>> updates) {
+    return p.apply(updates)
+        .apply(ParDo.of(new BatchStatusView.PublishSnapshotsFn(Duration.ofHours(1), Duration.ofDays(7))))
+        .setCoder(BatchStatusSnapshot.Coder.of());
+  }
+
   private static KV<String, KV<String, BatchStatus>> update(String batchId, BatchStatus status) {
     return KV.of("batches", KV.of(batchId, status));
   }
@@ -64,10 +71,7 @@ class PublishSnapshotsFnTest {
             .advanceProcessingTime(AFTER_INTERVAL)
             .advanceWatermarkToInfinity();
 
-    PCollection<BatchStatusSnapshot> snapshots =
-        p.apply(updates)
-            .apply(ParDo.of(new BatchStatusView.PublishSnapshotsFn(Duration.ofHours(1), Duration.ofDays(7))))
-            .setCoder(BatchStatusSnapshot.Coder.of());
+    PCollection<BatchStatusSnapshot> snapshots = publish(p, updates);
 
     PAssert.that(snapshots).satisfies(published -> {
       List<BatchStatusSnapshot> inOrder = new ArrayList<>();
@@ -95,10 +99,7 @@ class PublishSnapshotsFnTest {
     TestStream<KV<String, KV<String, BatchStatus>>> updates =
         steady.advanceProcessingTime(AFTER_INTERVAL).advanceWatermarkToInfinity();
 
-    PCollection<BatchStatusSnapshot> snapshots =
-        p.apply(updates)
-            .apply(ParDo.of(new BatchStatusView.PublishSnapshotsFn(Duration.ofHours(1), Duration.ofDays(7))))
-            .setCoder(BatchStatusSnapshot.Coder.of());
+    PCollection<BatchStatusSnapshot> snapshots = publish(p, updates);
 
     PAssert.that(snapshots).satisfies(published -> {
       List<Integer> sizes = new ArrayList<>();
