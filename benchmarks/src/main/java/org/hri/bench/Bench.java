@@ -1,11 +1,15 @@
 package org.hri.bench;
 
+import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,14 +270,14 @@ public final class Bench {
       jvm.addAll(ChildJvm.FLINK_JAVA17_OPTS);
       args.addAll(List.of("--flinkMaster=[local]", "--parallelism=2"));
       // The job jar leaves logging to the cluster; embedded, it would have none, so lend it the bench's binding.
-      String classpath = config.flinkJar() + java.io.File.pathSeparator + slf4jBinding();
+      String classpath = config.flinkJar() + File.pathSeparator + slf4jBinding();
       return ChildJvm.start(name, jvm, classpath, "org.hri.runners.flink.FlinkJob", args, logs);
     }
     return ChildJvm.start(name, jvm, config.directClasspath(), "org.hri.runners.direct.DirectJob", args, logs);
   }
 
   private static String slf4jBinding() {
-    return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .filter(entry -> entry.contains("slf4j-simple"))
         .findFirst()
         .orElse("");
@@ -300,7 +304,7 @@ public final class Bench {
   }
 
   private static long totalMemoryGib() {
-    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     return os instanceof com.sun.management.OperatingSystemMXBean sun
         ? Math.round(sun.getTotalMemorySize() / (1024.0 * 1024 * 1024)) : -1;
   }

@@ -5,7 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,10 +35,10 @@ final class ChildJvm implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
-  private final java.util.concurrent.atomic.AtomicLong peakRss = new java.util.concurrent.atomic.AtomicLong(-1);
-  private final List<long[]> cpuSamples = new java.util.concurrent.CopyOnWriteArrayList<>(); // {wall ms, cpu ms}
-  private final java.util.concurrent.ScheduledExecutorService sampler =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+  private final AtomicLong peakRss = new AtomicLong(-1);
+  private final List<long[]> cpuSamples = new CopyOnWriteArrayList<>(); // {wall ms, cpu ms}
+  private final ScheduledExecutorService sampler =
+      Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cpu-sampler");
         t.setDaemon(true);
         return t;
