@@ -228,11 +228,18 @@ public class StandaloneJobTest {
     for (int i = 0; i < 18; i++) {
       job.send(started.id(), "k" + i, "{}");
     }
-    job.awaitExactly(job.topics.output(), started.id(), 18);
     BatchNotification verdict = job.awaitVerdict(started.id());
     assertThat(verdict.status(), is(BatchStatus.FAILED));
     // Failed as soon as the tracker counted more than 15, whichever count delta brought that.
     assertThat(verdict.actualRecordCount(), both(greaterThan(15L)).and(lessThanOrEqualTo(18L)));
+    // Every record counted was valid and reached *.out; records validated after the failure reached the
+    // job's view of the batch are dropped, as for any failed batch, so 16 to 18 arrive and none is invalid.
+    long counted = verdict.actualRecordCount();
+    job.kafka.readUntil(job.topics.output(), r -> RunningJob.ofBatch(r, started.id()).size() >= counted, RunningJob.DEADLINE);
+    List<ConsumerRecord<byte[], byte[]>> out =
+        RunningJob.ofBatch(job.kafka.readAll(job.topics.output(), Duration.ofSeconds(2)), started.id());
+    assertThat((long) out.size(), both(greaterThanOrEqualTo(counted)).and(lessThanOrEqualTo(18L)));
+    assertThat(job.awaitInvalid(started.id(), 0), hasSize(0));
   }
 
   @Test
