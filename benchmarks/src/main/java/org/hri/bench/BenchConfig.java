@@ -19,6 +19,7 @@ record BenchConfig(
     int directSmallRecords,
     int directFhirRecords,
     int batches,
+    int warmupPercent,
     List<String> runners,
     int latencyBatches,
     int trackerBatches,
@@ -34,8 +35,8 @@ record BenchConfig(
     List<String> cases) {
 
   static final String USAGE =
-      "usage: bench [--smallRecords=100000] [--fhirRecords=10000] [--directSmallRecords=10000]"
-          + " [--directFhirRecords=2000] [--batches=20] [--runners=direct,flink (empty: the baseline only)]"
+      "usage: bench [--smallRecords=200000] [--fhirRecords=10000] [--directSmallRecords=10000]"
+          + " [--directFhirRecords=2000] [--batches=20] [--warmupPercent=25] [--runners=direct,flink (empty: the baseline only)]"
           + " [--cases=passthrough/small,passthrough/fhir,fhir/fhir]"
           + " [--latencyBatches=40] [--trackerBatches=100000] [--completionDelay=1000] [--jobHeap=4g]"
           + " [--fhirSample=data/synthea-sample-200.ndjson] [--results=bench-results/<time>] [--quick]"
@@ -56,11 +57,12 @@ record BenchConfig(
     boolean quick = Boolean.parseBoolean(given.remove("quick"));
     String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     BenchConfig config = new BenchConfig(
-        intOption(given, "smallRecords", quick ? 20_000 : 100_000),
+        intOption(given, "smallRecords", quick ? 20_000 : 200_000),
         intOption(given, "fhirRecords", quick ? 2_000 : 10_000),
         intOption(given, "directSmallRecords", quick ? 2_000 : 10_000),
         intOption(given, "directFhirRecords", quick ? 500 : 2_000),
         intOption(given, "batches", quick ? 4 : 20),
+        intOption(given, "warmupPercent", 25),
         runners(given.getOrDefault("runners", "direct,flink")),
         intOption(given, "latencyBatches", quick ? 10 : 40),
         intOption(given, "trackerBatches", quick ? 5_000 : 100_000),
@@ -74,13 +76,16 @@ record BenchConfig(
         words(given.getOrDefault("jobArgs", "")),
         words(given.getOrDefault("jobJvm", "")),
         List.of(given.getOrDefault("cases", "passthrough/small,passthrough/fhir,fhir/fhir").split(",")));
-    for (String known : List.of("smallRecords", "fhirRecords", "directSmallRecords", "directFhirRecords", "batches", "runners", "latencyBatches",
+    for (String known : List.of("smallRecords", "fhirRecords", "directSmallRecords", "directFhirRecords", "batches", "warmupPercent", "runners", "latencyBatches",
         "trackerBatches", "completionDelay", "jobHeap", "fhirSample", "results", "directClasspath", "flinkJar",
         "copyProducer", "jobArgs", "jobJvm", "cases")) {
       given.remove(known);
     }
     if (!given.isEmpty()) {
       throw new IllegalArgumentException("unknown option --" + given.keySet().iterator().next() + "\n" + USAGE);
+    }
+    if (config.warmupPercent() > 90) {
+      throw new IllegalArgumentException("--warmupPercent: at most 90 (some records must be measured)");
     }
     List<String> unknownRunners = new ArrayList<>(config.runners());
     unknownRunners.removeAll(List.of("direct", "flink"));

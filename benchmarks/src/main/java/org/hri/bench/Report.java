@@ -36,7 +36,7 @@ final class Report {
   String markdown() {
     StringBuilder md = new StringBuilder();
     md.append("Machine: ").append(machine).append("\n\n");
-    md.append("| runner | validator | data | records | records/s | MB/s | ratio to Kafka | job CPU (cores) |"
+    md.append("| runner | validator | data | records measured | records/s | MB/s | ratio to Kafka | job CPU (cores) |"
         + " peak RSS (MiB) | verdict latency beyond delay, median / max (ms) |\n");
     md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Measurement m : runs) {

@@ -13,18 +13,26 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Counts the committed records of a topic as they arrive: when the first was appended (broker clock, the
- * topics use append time) and when the count reached a target (this machine's clock, which is the broker's).
+ * Counts the committed records of a topic as they arrive: when the first measured one was appended (broker
+ * clock, the topics use append time) and when the count reached a target (this machine's clock, which is the
+ * broker's). The first {@code warmup} records are counted but not measured, so a measurement shows the steady
+ * state rather than the JIT compiling a young JVM.
  */
 final class TopicCounter implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(20);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private final long warmup;
   private long count;
-  private long bytes;
+  private long measuredBytes;
   private long firstAppendMs = Long.MAX_VALUE;
 
   TopicCounter(String brokers, String topic) {
+    this(brokers, topic, 0);
+  }
+
+  TopicCounter(String brokers, String topic, long warmup) {
+    this.warmup = warmup;
     Properties config = new Properties();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -38,7 +46,7 @@ final class TopicCounter implements AutoCloseable {
     consumer.seekToBeginning(partitions);
   }
 
-  /** What was seen once {@code target} records were counted. */
+  /** What was seen once {@code target} records were counted: the measured ones, after the warm-up. */
   record Arrival(long records, long bytes, long firstAppendMs, long completedMs) {
     double seconds() {
       return Math.max(1, completedMs - firstAppendMs) / 1000.0;
@@ -60,7 +68,7 @@ final class TopicCounter implements AutoCloseable {
       }
       poll();
     }
-    return new Arrival(count, bytes, firstAppendMs, System.currentTimeMillis());
+    return new Arrival(count - warmup, measuredBytes, firstAppendMs, System.currentTimeMillis());
   }
 
   /** Reads to the end of the topic and returns how many records it holds. */
@@ -76,9 +84,10 @@ final class TopicCounter implements AutoCloseable {
 
   private void poll() {
     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-      count++;
-      bytes += record.value() == null ? 0 : record.value().length;
-      firstAppendMs = Math.min(firstAppendMs, record.timestamp());
+      if (++count > warmup) {
+        measuredBytes += record.value() == null ? 0 : record.value().length;
+        firstAppendMs = Math.min(firstAppendMs, record.timestamp());
+      }
     }
   }
 

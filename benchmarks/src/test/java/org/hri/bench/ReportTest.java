@@ -44,5 +44,8 @@ class ReportTest {
     IllegalArgumentException runner = assertThrows(IllegalArgumentException.class,
         () -> BenchConfig.parse("--runners=spark"));
     assertThat(runner.getMessage(), is("--runners: unknown runner spark"));
+    IllegalArgumentException warmup = assertThrows(IllegalArgumentException.class,
+        () -> BenchConfig.parse("--warmupPercent=95", "--runners="));
+    assertThat(warmup.getMessage(), is("--warmupPercent: at most 90 (some records must be measured)"));
   }
 }

@@ -1,6 +1,8 @@
 package org.hri.runners.flink;
 
 import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -31,10 +33,9 @@ public final class FlinkJob {
     PipelineOptionsFactory.register(FlinkPipelineOptions.class);
     HriPipelineOptions options = PipelineOptionsFactory.fromArgs(args).as(HriPipelineOptions.class);
     options.setRunner(FlinkRunner.class);
-    if (Arrays.stream(args).noneMatch(arg -> arg.startsWith("--jobName="))) {
-      options.setJobName("hri-validation-" + String.valueOf(options.getInput()).replace('.', '-'));
-    }
-    FlinkDefaults.apply(options);
+    Set<String> given =
+        Arrays.stream(args).map(arg -> arg.replaceFirst("^--", "").split("=", 2)[0]).collect(Collectors.toSet());
+    FlinkDefaults.apply(options, given);
     return HriPipeline.create(options);
   }
 }

@@ -24,6 +24,8 @@ class FlinkJobTest {
     assertThat(flink.getCheckpointTimeoutMillis(), is(120_000L));
     assertThat(flink.getNumConcurrentCheckpoints(), is(1));
     assertThat(flink.getFinishBundleBeforeCheckpointing(), is(true));
+    assertThat(flink.getMaxBundleSize(), is(10_000L));
+    assertThat(flink.getFasterCopy(), is(true));
     assertThat(flink.isStreaming(), is(true));
     assertThat(flink.getJobName(), is("hri-validation-ingest-t1-di-in"));
     assertThat(pipeline.getOptions().as(HriPipelineOptions.class).getExactlyOnce(), is(true));
@@ -34,11 +36,14 @@ class FlinkJobTest {
     Pipeline pipeline =
         FlinkJob.build(
             "--brokers=k:9092", "--input=ingest.t1.di.in", "--standalone", "--checkpointingInterval=5000",
-            "--checkpointTimeoutMillis=60000", "--exactlyOnce=false", "--jobName=mine");
+            "--checkpointTimeoutMillis=60000", "--exactlyOnce=false", "--jobName=mine", "--maxBundleSize=1000",
+            "--fasterCopy=false");
     FlinkPipelineOptions flink = pipeline.getOptions().as(FlinkPipelineOptions.class);
     assertThat(flink.getCheckpointingInterval(), is(5_000L));
     assertThat(flink.getCheckpointTimeoutMillis(), is(60_000L));
     assertThat(flink.getJobName(), is("mine"));
+    assertThat(flink.getMaxBundleSize(), is(1_000L));
+    assertThat(flink.getFasterCopy(), is(false));
     assertThat(pipeline.getOptions().as(HriPipelineOptions.class).getExactlyOnce(), is(false));
   }
 
