@@ -19,7 +19,7 @@ class FlinkJobTest {
     Pipeline pipeline = FlinkJob.build(STANDALONE);
     FlinkPipelineOptions flink = pipeline.getOptions().as(FlinkPipelineOptions.class);
     assertThat(flink.getRunner(), is((Object) FlinkRunner.class));
-    assertThat(flink.getCheckpointingInterval(), is(500L));
+    assertThat(flink.getCheckpointingInterval(), is(300L));
     assertThat(flink.getCheckpointingMode(), is("EXACTLY_ONCE"));
     assertThat(flink.getCheckpointTimeoutMillis(), is(120_000L));
     assertThat(flink.getNumConcurrentCheckpoints(), is(1));
