@@ -134,8 +134,10 @@ public final class Bench {
       Measurement.Latency latency = config.latencyBatches() == 0 ? null : verdictLatency(name, stream, verdicts, job);
       Measurement m = new Measurement(runner, validator, data.name(), arrival.records(), arrival.bytes(),
           arrival.seconds(), cores, job.peakRssMib(), latency);
+      String latencyText = latency == null ? ""
+          : "; verdict latency beyond delay median %d ms, max %d ms".formatted(latency.medianMs(), latency.maxMs());
       say("%s: %,.0f records/s, %.1f MB/s, %.2f cores%s", name, m.recordsPerSecond(), m.mbPerSecond(), cores,
-          latency == null ? "" : "; verdict latency beyond delay median %d ms, max %d ms".formatted(latency.medianMs(), latency.maxMs()));
+          latencyText);
       return m;
     }
   }

@@ -78,6 +78,11 @@ final class HeaderEnvelope {
 
   private static byte[] readBytes(DataInputStream in) throws IOException {
     int length = in.readInt();
-    return length == NULL ? null : in.readNBytes(length);
+    if (length == NULL) {
+      return null;
+    }
+    byte[] bytes = new byte[length]; // readNBytes(length) would read through a buffer and copy again
+    in.readFully(bytes);
+    return bytes;
   }
 }
