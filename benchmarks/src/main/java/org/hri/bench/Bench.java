@@ -108,8 +108,8 @@ public final class Bench {
   }
 
   /** The records counted but not measured at the start of a run. */
-  private long warmup(Dataset data) {
-    return (long) data.records() * config.warmupPercent() / 100;
+  private int warmup(Dataset data) {
+    return (int) ((long) data.records() * config.warmupPercent() / 100);
   }
 
   private List<String> copyArgs(IngestStream stream, Dataset data) {

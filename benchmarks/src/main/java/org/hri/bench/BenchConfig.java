@@ -78,8 +78,8 @@ record BenchConfig(
         words(given.getOrDefault("jobJvm", "")),
         List.of(given.getOrDefault("cases", "passthrough/small,passthrough/fhir,fhir/fhir").split(",")));
     for (String known : List.of("smallRecords", "fhirRecords", "directSmallRecords", "directFhirRecords", "batches",
-        "warmupPercent", "runners", "latencyBatches", "trackerBatches", "completionDelay", "jobHeap", "fhirSample", "results", "directClasspath", "flinkJar",
-        "copyProducer", "jobArgs", "jobJvm", "cases")) {
+        "warmupPercent", "runners", "latencyBatches", "trackerBatches", "completionDelay", "jobHeap", "fhirSample",
+        "results", "directClasspath", "flinkJar", "copyProducer", "jobArgs", "jobJvm", "cases")) {
       given.remove(known);
     }
     if (!given.isEmpty()) {

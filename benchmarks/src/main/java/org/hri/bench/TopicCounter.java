@@ -1,6 +1,8 @@
 package org.hri.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -15,23 +17,22 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Counts the committed records of a topic as they arrive: when the first measured one was appended (broker
  * clock, the topics use append time) and when the count reached a target (this machine's clock, which is the
- * broker's). The first {@code warmup} records are counted but not measured, so a measurement shows the steady
- * state rather than the JIT compiling a young JVM.
+ * broker's). The first {@code warmup} records by append time are counted but not measured, so a measurement
+ * shows the steady state rather than the JIT compiling a young JVM. (By append time, not in the order read: a
+ * topic's partitions are read one batch at a time, so a record read late may have been appended early.)
  */
 final class TopicCounter implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(20);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final long warmup;
-  private long count;
-  private long measuredBytes;
-  private long firstAppendMs = Long.MAX_VALUE;
+  private final int warmup;
+  private final List<Appended> appended = new ArrayList<>();
 
   TopicCounter(String brokers, String topic) {
     this(brokers, topic, 0);
   }
 
-  TopicCounter(String brokers, String topic, long warmup) {
+  TopicCounter(String brokers, String topic, int warmup) {
     this.warmup = warmup;
     Properties config = new Properties();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
@@ -46,6 +47,8 @@ final class TopicCounter implements AutoCloseable {
     consumer.seekToBeginning(partitions);
   }
 
+  private record Appended(long timestampMs, int bytes) {}
+
   /** What was seen once {@code target} records were counted: the measured ones, after the warm-up. */
   record Arrival(long records, long bytes, long firstAppendMs, long completedMs) {
     double seconds() {
@@ -59,16 +62,22 @@ final class TopicCounter implements AutoCloseable {
    */
   Arrival await(long target, Duration deadline, ChildJvm producer) throws InterruptedException {
     long end = System.currentTimeMillis() + deadline.toMillis();
-    while (count < target) {
+    while (appended.size() < target) {
       if (System.currentTimeMillis() > end) {
-        throw new IllegalStateException("only " + count + " of " + target + " records after " + deadline);
+        throw new IllegalStateException("only " + appended.size() + " of " + target + " records after " + deadline);
       }
       if (producer != null) {
         producer.checkAlive();
       }
       poll();
     }
-    return new Arrival(count - warmup, measuredBytes, firstAppendMs, System.currentTimeMillis());
+    long completedMs = System.currentTimeMillis();
+    List<Appended> measured = appended.stream()
+        .sorted(Comparator.comparingLong(Appended::timestampMs))
+        .skip(warmup)
+        .toList();
+    return new Arrival(measured.size(), measured.stream().mapToLong(Appended::bytes).sum(),
+        measured.get(0).timestampMs(), completedMs);
   }
 
   /** Reads to the end of the topic and returns how many records it holds. */
@@ -79,15 +88,12 @@ final class TopicCounter implements AutoCloseable {
         && System.currentTimeMillis() < deadline) {
       poll();
     }
-    return count;
+    return appended.size();
   }
 
   private void poll() {
     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-      if (++count > warmup) {
-        measuredBytes += record.value() == null ? 0 : record.value().length;
-        firstAppendMs = Math.min(firstAppendMs, record.timestamp());
-      }
+      appended.add(new Appended(record.timestamp(), record.value() == null ? 0 : record.value().length));
     }
   }
 

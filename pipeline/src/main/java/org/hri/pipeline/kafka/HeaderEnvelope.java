@@ -59,7 +59,8 @@ final class HeaderEnvelope {
         }
         byte[] key = readBytes(in);
         byte[] value = readBytes(in);
-        records.add(new ProducerRecord<>(envelope.topic(), envelope.partition(), envelope.timestamp(), key, value, headers));
+        records.add(
+            new ProducerRecord<>(envelope.topic(), envelope.partition(), envelope.timestamp(), key, value, headers));
       }
       return records;
     } catch (IOException e) {
@@ -81,7 +82,7 @@ final class HeaderEnvelope {
     if (length == NULL) {
       return null;
     }
-    byte[] bytes = new byte[length]; // readNBytes(length) would read through a buffer and copy again
+    byte[] bytes = new byte[length]; // readNBytes reads values over 8 KB in chunks and copies them again
     in.readFully(bytes);
     return bytes;
   }

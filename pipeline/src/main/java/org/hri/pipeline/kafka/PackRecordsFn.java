@@ -35,7 +35,8 @@ final class PackRecordsFn extends DoFn<ProducerRecord<byte[], byte[]>, ProducerR
       @Element ProducerRecord<byte[], byte[]> record, @Timestamp Instant elementTimestamp, BoundedWindow elementWindow,
       OutputReceiver<ProducerRecord<byte[], byte[]>> out) {
     pending.add(record);
-    pendingBytes += (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+    pendingBytes += (record.key() == null ? 0 : record.key().length)
+        + (record.value() == null ? 0 : record.value().length);
     timestamp = timestamp == null || elementTimestamp.isBefore(timestamp) ? elementTimestamp : timestamp;
     window = elementWindow;
     if (pending.size() >= maxRecords || pendingBytes >= maxBytes) {

@@ -69,7 +69,9 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
         ProducerRecordCoder.of(NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of()));
     PCollection<ProducerRecord<byte[], byte[]>> records =
         input
-            .apply("ToProducerRecords", MapElements.into(new TypeDescriptor<ProducerRecord<byte[], byte[]>>() {}).via(toRecord))
+            .apply(
+                "ToProducerRecords",
+                MapElements.into(new TypeDescriptor<ProducerRecord<byte[], byte[]>>() {}).via(toRecord))
             .setCoder(coder);
     if (exactlyOnceShards == 0) {
       return records.apply("WriteTopic", write);

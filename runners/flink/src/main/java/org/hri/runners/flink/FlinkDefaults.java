@@ -19,8 +19,8 @@ import org.hri.pipeline.HriPipelineOptions;
 final class FlinkDefaults {
   /**
    * A third of the original's second: verdicts and records wait for the checkpoint after them. Measured
-   * (docs/performance.md): verdict latency beyond the delay 0.45 / 0.7 s median / max, against 0.8 / 1.2 s at
-   * 500 ms, and no less throughput.
+   * (docs/performance.md): verdict latency beyond the delay 0.44–0.47 / 0.70–0.72 s median / max, against
+   * 0.88 / 1.26 s at 500 ms, and more throughput.
    */
   static final long CHECKPOINT_INTERVAL_MS = 300;
   static final long CHECKPOINT_TIMEOUT_MS = 120_000;
@@ -46,8 +46,8 @@ final class FlinkDefaults {
       flink.setMaxBundleSize(MAX_BUNDLE_SIZE);
     }
     if (!given.contains("fasterCopy")) {
-      // No copy of each element between chained operators: the job's DoFns never change their inputs (the
-      // DirectRunner's immutability checks in the tests prove it), so the copies only cost time.
+      // No copy of each element between chained operators: Beam's model forbids a DoFn to change its input
+      // (the DirectRunner checks the job's own DoFns in the tests), so the copies only cost time.
       flink.setFasterCopy(true);
     }
     if (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0) {
