@@ -30,6 +30,7 @@ public final class HriOptionsCheck {
     positive(options.getUnknownBatchTimeout(), "--unknownBatchTimeout", true);
     positive(options.getFinishedBatchRetention(), "--finishedBatchRetention", true);
     positive(options.getBatchStateTtl(), "--batchStateTtl", false);
+    stateOutlivesWaits(options);
     if (options.getExactlyOnceShards() < 1) {
       throw new IllegalArgumentException(
           "--exactlyOnceShards: must be at least 1 but was " + options.getExactlyOnceShards());
@@ -80,6 +81,27 @@ public final class HriOptionsCheck {
     api.forEach((name, value) -> require(value, name));
     url(options.getMgmtUrl(), "--mgmtUrl");
     url(options.getOauthUrl(), "--oauthUrl");
+  }
+
+  /**
+   * A batch's state must outlive every wait on it — the completion delay, the hold of records of unknown
+   * batches, the Management API retries — or records and verdicts would expire mid-wait.
+   */
+  private static void stateOutlivesWaits(HriPipelineOptions options) {
+    Map<String, Long> waits = new LinkedHashMap<>();
+    waits.put("--batchCompletionDelay", options.getBatchCompletionDelay());
+    if (options.isStandalone()) {
+      waits.put("--unknownBatchTimeout", options.getUnknownBatchTimeout());
+    } else {
+      waits.put("--mgmtRetryTimeout", options.getMgmtRetryTimeout());
+    }
+    waits.forEach((option, millis) -> {
+      if (millis >= options.getBatchStateTtl()) {
+        throw new IllegalArgumentException(
+            "--batchStateTtl: must be longer than " + option + " (" + millis + " ms) but was "
+                + options.getBatchStateTtl());
+      }
+    });
   }
 
   private static void require(String value, String option) {

@@ -56,7 +56,7 @@ public final class HriPipeline {
     UnknownBatchPolicy unknownBatches =
         api == null
             ? UnknownBatchPolicy.hold(Duration.ofMillis(options.getUnknownBatchTimeout()), stateTtl)
-            : UnknownBatchPolicy.lookup(api, retry, stateTtl);
+            : UnknownBatchPolicy.lookup(api, retry, stateTtl, topics.input());
     BatchStatuses batches =
         BatchStatuses.from(notifications, unknownBatches, Duration.ofMillis(options.getFinishedBatchRetention()));
 

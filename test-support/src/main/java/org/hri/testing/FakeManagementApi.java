@@ -107,10 +107,12 @@ public final class FakeManagementApi implements AutoCloseable {
     final String pathSuffix;
     final int status;
     final String description;
+    final String retryAfter;
     int remaining;
 
-    Script(String method, String pathSuffix, int status, String description, int remaining) {
+    Script(String method, String pathSuffix, int status, String description, int remaining, String retryAfter) {
       this.method = method;
+      this.retryAfter = retryAfter;
       this.pathSuffix = pathSuffix;
       this.status = status;
       this.description = description;
@@ -204,12 +206,21 @@ public final class FakeManagementApi implements AutoCloseable {
     if (times <= 0) {
       throw new IllegalArgumentException("times must be positive");
     }
-    scripts.add(new Script(method, pathSuffix, status, description, times));
+    scripts.add(new Script(method, pathSuffix, status, description, times, null));
+  }
+
+  /** As {@link #respondWith(String, String, int, int)}, with a {@code Retry-After} header of {@code retryAfter}. */
+  public synchronized void respondWithRetryAfter(
+      String method, String pathSuffix, int status, int times, String retryAfter) {
+    if (times <= 0) {
+      throw new IllegalArgumentException("times must be positive");
+    }
+    scripts.add(new Script(method, pathSuffix, status, defaultDescription(status), times, retryAfter));
   }
 
   /** Every matching request is answered with {@code status} until {@link #clearScriptedResponses()}. */
   public synchronized void alwaysRespondWith(String method, String pathSuffix, int status) {
-    scripts.add(new Script(method, pathSuffix, status, defaultDescription(status), -1));
+    scripts.add(new Script(method, pathSuffix, status, defaultDescription(status), -1, null));
   }
 
   /** Drops all scripted answers; the server behaves normally again. */
@@ -283,6 +294,9 @@ public final class FakeManagementApi implements AutoCloseable {
         if (script != null) {
           response =
               script.status < 300 ? new Response(script.status, "", null) : error(script.status, script.description);
+          if (script.retryAfter != null) {
+            exchange.getResponseHeaders().set("Retry-After", script.retryAfter);
+          }
         } else {
           try {
             response = route(request);

@@ -82,7 +82,7 @@ class ValidatorTestKitTest {
         outcome.failuresByRecord(),
         is(Map.of(
             1, "Not a JSON object",
-            3, "java.lang.IllegalStateException: boom at the validator",
+            3, "java.lang.IllegalStateException",
             4, "Validator returned no result")));
     assertThat(outcome.invalidRecords().stream().map(InvalidRecord::batchId).toList(), everyItem(is("mixed")));
     assertThat(

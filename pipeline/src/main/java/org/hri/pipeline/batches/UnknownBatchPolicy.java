@@ -16,23 +16,32 @@ public final class UnknownBatchPolicy implements Serializable {
   private final RetryPolicy retry;
   private final Duration holdTimeout;
   private final Duration stateTtl;
+  private final String inputTopic;
 
-  private UnknownBatchPolicy(ManagementApiConfig api, RetryPolicy retry, Duration holdTimeout, Duration stateTtl) {
+  private UnknownBatchPolicy(
+      ManagementApiConfig api, RetryPolicy retry, Duration holdTimeout, Duration stateTtl, String inputTopic) {
     this.api = api;
+    this.inputTopic = inputTopic;
     this.retry = retry;
     this.holdTimeout = holdTimeout;
     this.stateTtl = stateTtl;
   }
 
-  /** Resolve through {@code GET batch}: 404 means unknown, other 4xx fail the job, 5xx and I/O are retried. */
-  public static UnknownBatchPolicy lookup(ManagementApiConfig api, RetryPolicy retry, Duration stateTtl) {
+  /**
+   * Resolve through {@code GET batch} for a job reading {@code inputTopic}: 404 means unknown; another 4xx
+   * about the batch, or a batch of another stream, quarantines it; anything else is retried until {@code retry}
+   * gives up, which quarantines the batch too.
+   */
+  public static UnknownBatchPolicy lookup(
+      ManagementApiConfig api, RetryPolicy retry, Duration stateTtl, String inputTopic) {
     return new UnknownBatchPolicy(
-        Objects.requireNonNull(api, "api"), Objects.requireNonNull(retry, "retry"), null, stateTtl);
+        Objects.requireNonNull(api, "api"), Objects.requireNonNull(retry, "retry"), null, stateTtl,
+        Objects.requireNonNull(inputTopic, "inputTopic"));
   }
 
   /** Hold records until their batch's notification arrives; after {@code holdTimeout} they are unknown. */
   public static UnknownBatchPolicy hold(Duration holdTimeout, Duration stateTtl) {
-    return new UnknownBatchPolicy(null, null, Objects.requireNonNull(holdTimeout, "holdTimeout"), stateTtl);
+    return new UnknownBatchPolicy(null, null, Objects.requireNonNull(holdTimeout, "holdTimeout"), stateTtl, null);
   }
 
   public boolean usesLookup() {
@@ -49,6 +58,11 @@ public final class UnknownBatchPolicy implements Serializable {
 
   public Duration holdTimeout() {
     return holdTimeout;
+  }
+
+  /** The job's input topic: a looked-up batch of another topic is another stream's. */
+  public String inputTopic() {
+    return inputTopic;
   }
 
   public Duration stateTtl() {

@@ -13,12 +13,15 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchNotificationCoder;
+import org.hri.pipeline.model.InvalidNotificationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the notification topic as bytes and parses each message. A tombstone or a message that is not a
- * valid notification is counted, logged by position only, and skipped: the job keeps running.
+ * Reads the notification topic as bytes and parses each message. Notifications are data, not orders: a
+ * tombstone or a message that is not a valid notification (see {@link BatchNotification#fromJson}) is counted,
+ * logged by position only, and skipped; one about another stream's topic is counted and ignored. The job keeps
+ * running either way.
  *
  * <p>Notifications are read from the earliest retained offset whenever the job starts without a checkpoint,
  * so it knows every batch the topic still remembers, including those created before it started.
@@ -50,15 +53,22 @@ public final class ReadNotifications extends PTransform<PBegin, PCollection<Batc
                 .withValueDeserializer(ByteArrayDeserializer.class)
                 .withConsumerConfigUpdates(consumer)
                 .withReadCommitted())
-        .apply("ParseNotifications", ParDo.of(new ParseNotificationsFn()))
+        .apply("ParseNotifications", ParDo.of(new ParseNotificationsFn(settings.topics().input())))
         .setCoder(BatchNotificationCoder.of());
   }
 
   /** Parses notification bytes; bad messages are skipped without their payload reaching a log. */
-  public static final class ParseNotificationsFn extends DoFn<KafkaRecord<byte[], byte[]>, BatchNotification> {
+  static final class ParseNotificationsFn extends DoFn<KafkaRecord<byte[], byte[]>, BatchNotification> {
     private static final Logger LOG = LoggerFactory.getLogger(ParseNotificationsFn.class);
     private static final Counter BAD = Metrics.counter("hri", "notifications-bad");
     private static final Counter READ = Metrics.counter("hri", "notifications-read");
+    private static final Counter OTHER_STREAM = Metrics.counter("hri", "notifications-other-stream");
+
+    private final String inputTopic;
+
+    ParseNotificationsFn(String inputTopic) {
+      this.inputTopic = inputTopic;
+    }
 
     @ProcessElement
     public void process(@Element KafkaRecord<byte[], byte[]> record, OutputReceiver<BatchNotification> out) {
@@ -69,14 +79,27 @@ public final class ReadNotifications extends PTransform<PBegin, PCollection<Batc
         LOG.warn("Skipping tombstone notification at {}", position);
         return;
       }
+      BatchNotification notification;
       try {
-        out.output(BatchNotification.fromJson(value));
-        READ.inc();
+        notification = BatchNotification.fromJson(value);
+      } catch (InvalidNotificationException e) {
+        BAD.inc();
+        LOG.error("Skipping malformed notification at {}: {}", position, e.getMessage()); // names no value
+        return;
       } catch (Exception e) {
         BAD.inc();
         // Parser messages quote the input, so only the exception's class is logged.
         LOG.error("Skipping malformed notification at {}: {}", position, e.getClass().getSimpleName());
+        return;
       }
+      READ.inc();
+      if (notification.topic() != null && !notification.topic().equals(inputTopic)) {
+        OTHER_STREAM.inc();
+        LOG.warn("Ignoring the notification at {} for batch {}: it is about another topic", position,
+            notification.id());
+        return;
+      }
+      out.output(notification);
     }
   }
 }

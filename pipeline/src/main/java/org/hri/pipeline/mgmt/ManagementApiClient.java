@@ -21,9 +21,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.hri.pipeline.model.BatchNotification;
+import org.hri.pipeline.model.InvalidNotificationException;
 import org.hri.pipeline.model.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * token (§4.2). Any 2xx answer is success; any other answer is a {@link ManagementApiException}. The client
  * never retries: the retry policy belongs to the callers, who know whether a call may block.
  *
- * <p>Tokens are cached until shortly before they expire, so a busy lookup path does not fetch one token per
- * call as the original did (spec §8 item 3). Thread-safe.
+ * <p>Tokens are cached until shortly before they expire, in one cache per JVM and OAuth client shared by every
+ * client instance (each DoFn instance has one), so a busy job does not fetch a token per call or per worker
+ * thread. Thread-safe.
  */
 public final class ManagementApiClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementApiClient.class);
@@ -52,9 +53,7 @@ public final class ManagementApiClient implements AutoCloseable {
   private final HttpRequestFactory requestFactory;
   private final Clock clock;
 
-  private final Object tokenLock = new Object();
-  private String token; // guarded by tokenLock
-  private Instant tokenRefreshAt = Instant.MIN; // guarded by tokenLock
+  private final SharedToken tokens;
 
   static {
     // With an OpenCensus implementation on the classpath (as on Flink), the library would add a trace header
@@ -64,6 +63,7 @@ public final class ManagementApiClient implements AutoCloseable {
 
   private ManagementApiClient(ManagementApiConfig config, HttpTransport transport, Clock clock) {
     this.config = config;
+    this.tokens = SharedToken.of(config);
     this.transport = transport;
     this.clock = clock;
     int connectMillis = toIntMillis(config.connectTimeout());
@@ -111,7 +111,9 @@ public final class ManagementApiClient implements AutoCloseable {
     byte[] body = call("GET", batchUrl(batchId), null);
     try {
       return BatchNotification.fromJson(body);
-    } catch (JsonProcessingException e) {
+    } catch (InvalidNotificationException e) {
+      throw e; // readable, but not a valid batch: its message names the field
+    } catch (IOException e) {
       // Jackson's message quotes the offending input; keep the body out of logs.
       throw new IOException(
           "Unreadable batch from the HRI Management API for batch " + batchId + " (" + e.getClass().getSimpleName()
@@ -140,20 +142,43 @@ public final class ManagementApiClient implements AutoCloseable {
 
   // ---- HTTP ----
 
+  /**
+   * Calls the API with the cached token. A 401 or 403 may mean the token was revoked or its grants changed:
+   * the call is repeated once with a new token before the answer counts.
+   */
   private byte[] call(String method, String url, HttpContent content) throws IOException {
     String bearer = bearerToken();
-    HttpRequest request = requestFactory.buildRequest(method, new GenericUrl(url, true), content);
-    request.getHeaders().setAuthorization("Bearer " + bearer);
-    HttpResponse response = request.execute();
+    HttpResponse response = send(method, url, content, bearer);
+    if (isAuthFailure(response.getStatusCode())) {
+      readBody(response);
+      tokens.forget(bearer);
+      bearer = bearerToken();
+      response = send(method, url, content, bearer);
+    }
     byte[] body = readBody(response);
     if (!response.isSuccessStatusCode()) {
       int status = response.getStatusCode();
-      if (status == 401) {
-        forgetToken(bearer); // it may have been revoked; the next call fetches a new one
+      if (isAuthFailure(status)) {
+        tokens.forget(bearer); // the next call starts with a new token
       }
-      throw new ManagementApiException(status, describe(response, body));
+      throw ManagementApiException.answer(status, describe(response, body), retryAfter(response));
     }
     return body;
+  }
+
+  private static boolean isAuthFailure(int status) {
+    return status == 401 || status == 403;
+  }
+
+  private HttpResponse send(String method, String url, HttpContent content, String bearer) throws IOException {
+    HttpRequest request = requestFactory.buildRequest(method, new GenericUrl(url, true), content);
+    request.getHeaders().setAuthorization("Bearer " + bearer);
+    return request.execute();
+  }
+
+  /** The wait a {@code Retry-After} header asks for, in seconds or as an HTTP date; null when absent or unreadable. */
+  private Duration retryAfter(HttpResponse response) {
+    return RetryAfter.parse(response.getHeaders().getFirstHeaderStringValue("Retry-After"), clock.instant());
   }
 
   /**
@@ -200,25 +225,7 @@ public final class ManagementApiClient implements AutoCloseable {
 
   /** A cached token, or a new one when the cached one is (nearly) expired. */
   String bearerToken() throws IOException {
-    synchronized (tokenLock) {
-      Instant now = clock.instant();
-      if (token != null && now.isBefore(tokenRefreshAt)) {
-        return token;
-      }
-      token = null;
-      TokenResponse fresh = requestToken();
-      token = fresh.accessToken();
-      tokenRefreshAt = now.plus(usableLifetime(fresh.expiresInSeconds()));
-      return token;
-    }
-  }
-
-  private void forgetToken(String rejected) {
-    synchronized (tokenLock) {
-      if (rejected.equals(token)) {
-        token = null;
-      }
-    }
+    return tokens.get(clock, this::requestToken);
   }
 
   /** How long a token is reused: its lifetime minus min(60 s, 10% of it); 5 min without expires_in. */
@@ -234,7 +241,7 @@ public final class ManagementApiClient implements AutoCloseable {
     return lifetime.minus(margin.compareTo(MAX_TOKEN_REFRESH_MARGIN) < 0 ? margin : MAX_TOKEN_REFRESH_MARGIN);
   }
 
-  private TokenResponse requestToken() throws IOException {
+  private SharedToken.Token requestToken() throws IOException {
     String form =
         "grant_type=client_credentials"
             + "&scope=" + formValue("hri_internal hri_consumer tenant_" + config.tenantId())
@@ -249,9 +256,11 @@ public final class ManagementApiClient implements AutoCloseable {
     byte[] body = readBody(response);
     if (!response.isSuccessStatusCode()) {
       int status = response.getStatusCode();
-      throw new ManagementApiException(status, "OAuth token request failed: " + describe(response, body));
+      throw ManagementApiException.tokenRequest(
+          status, "OAuth token request failed: " + describe(response, body), retryAfter(response));
     }
-    return TokenResponse.parse(body);
+    TokenResponse token = TokenResponse.parse(body);
+    return new SharedToken.Token(token.accessToken(), clock.instant().plus(usableLifetime(token.expiresInSeconds())));
   }
 
   private static String formValue(String value) {

@@ -102,6 +102,18 @@ public final class RetryPolicy implements Serializable {
     return waitedSoFar.plus(next).compareTo(giveUpAfter) > 0 ? Optional.empty() : Optional.of(next);
   }
 
+  /**
+   * As {@link #nextBackoff(int, Duration)}, waiting at least what the server asked for with {@code Retry-After}
+   * — but no longer than {@code maxBackoff}, since the header is the server's word, not ours.
+   */
+  public Optional<Duration> nextBackoff(int failedAttempts, Duration waitedSoFar, Optional<Duration> serverAsked) {
+    Duration next = backoff(failedAttempts);
+    if (serverAsked.isPresent() && serverAsked.get().compareTo(next) > 0) {
+      next = serverAsked.get().compareTo(maxBackoff) > 0 ? maxBackoff : serverAsked.get();
+    }
+    return waitedSoFar.plus(next).compareTo(giveUpAfter) > 0 ? Optional.empty() : Optional.of(next);
+  }
+
   /** {@code Reached max HRI Management API retry timeout of 24 hours} (with this policy's limit). */
   public String giveUpMessage() {
     return GIVE_UP_PREFIX + humanReadable(giveUpAfter);

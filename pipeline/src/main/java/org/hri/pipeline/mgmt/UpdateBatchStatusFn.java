@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per batch it keeps at most one pending verdict with its failed attempts and the backoff waited so far.
  * 409 counts as done (the call is idempotent per batch id and target status, and a replayed bundle repeats
- * it); any other 4xx, and giving up, fail the job as the original did.
+ * it). An answer that concerns only this batch (a 4xx but 401, 403, 408, 429) gives its verdict up at once;
+ * any other failure is retried, honouring {@code Retry-After}, until the retry policy gives up. Either way
+ * the verdict is counted and logged, and the job goes on: failing it would only repeat the call on restart.
  */
 final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, BatchNotification> {
   private static final Logger LOG = LoggerFactory.getLogger(UpdateBatchStatusFn.class);
@@ -53,6 +55,8 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
   private final Counter conflicts = Metrics.counter(METRICS_NAMESPACE, "mgmt-api-conflicts");
   private final Counter completed = Metrics.counter(METRICS_NAMESPACE, "batches-completed");
   private final Counter failed = Metrics.counter(METRICS_NAMESPACE, "batches-failed");
+  private final Counter rejected = Metrics.counter(METRICS_NAMESPACE, "verdicts-rejected");
+  private final Counter givenUp = Metrics.counter(METRICS_NAMESPACE, "verdicts-given-up");
 
   @StateId(PENDING)
   private final StateSpec<ValueState<BatchNotification>> pendingSpec = StateSpecs.value(BatchNotificationCoder.of());
@@ -182,63 +186,64 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
       Timer endOfInput,
       OutputReceiver<BatchNotification> out) {
     IOException failure = tryApply(verdict);
-    if (failure != null) {
-      scheduleRetry(verdict, failedSoFar + 1, waitedSoFar, failure, pending, failedAttempts, waitedMillis, retry);
-      endOfInput.set(GlobalWindow.INSTANCE.maxTimestamp());
-      return;
+    if (failure instanceof ManagementApiException answer && answer.concernsBatch()) {
+      rejected.inc();
+      LOG.error("The HRI Management API rejected the {} verdict for batch {} (HTTP {}, {}); it is not retried",
+          verdict.status(), verdict.id(), answer.statusCode(), answer.getMessage());
+    } else if (failure != null) {
+      Optional<Duration> serverAsked =
+          failure instanceof ManagementApiException answer ? answer.retryAfter() : Optional.empty();
+      Optional<Duration> backoff = retryPolicy.nextBackoff(failedSoFar + 1, waitedSoFar, serverAsked);
+      if (backoff.isPresent()) {
+        // The message is an ErrorDetail description or a transport error: no payload.
+        LOG.warn("Call to HRI Management API for batch {} failed ({}); backing off {} milliseconds", verdict.id(),
+            failure.getMessage(), backoff.get().toMillis());
+        pending.write(verdict);
+        failedAttempts.write(failedSoFar + 1);
+        waitedMillis.write(waitedSoFar.plus(backoff.get()).toMillis());
+        retry.offset(org.joda.time.Duration.millis(backoff.get().toMillis())).setRelative();
+        endOfInput.set(GlobalWindow.INSTANCE.maxTimestamp());
+        return;
+      }
+      givenUp.inc();
+      LOG.error("{}: the {} verdict for batch {} was not applied ({})", retryPolicy.giveUpMessage(),
+          verdict.status(), verdict.id(), failure.getMessage());
+    } else {
+      out.output(verdict);
     }
     pending.clear();
     failedAttempts.clear();
     waitedMillis.clear();
-    out.output(verdict);
+    retry.clear();
   }
 
   /**
-   * Calls the API once. Returns null when the verdict is applied or already was (409), the failure when a
-   * retry may help (5xx, transport errors); throws for other 4xx answers.
+   * Calls the API once. Returns null when the verdict is applied or already was (409), else the failure: one
+   * that {@linkplain ManagementApiException#concernsBatch concerns the batch} is given up, any other retried.
    */
   private IOException tryApply(BatchNotification verdict) {
     calls.inc();
     try {
       call(verdict);
+      ApiHealth.succeeded();
       (verdict.status() == BatchStatus.COMPLETED ? completed : failed).inc();
       return null;
     } catch (ManagementApiException e) {
       if (e.statusCode() == 409) {
+        ApiHealth.succeeded();
         LOG.warn("Batch {} is already in the desired state ({}): 409 from the HRI Management API", verdict.id(),
             verdict.status());
         conflicts.inc();
         return null;
       }
-      if (e.isClientError()) {
-        throw new IllegalStateException("Call to HRI Management API failed: " + e.getMessage() + ".", e);
+      if (!e.concernsBatch()) {
+        ApiHealth.failed();
       }
       return e;
     } catch (IOException e) {
+      ApiHealth.failed();
       return e;
     }
-  }
-
-  private void scheduleRetry(
-      BatchNotification verdict,
-      int failedCount,
-      Duration waitedSoFar,
-      IOException cause,
-      ValueState<BatchNotification> pending,
-      ValueState<Integer> failedAttempts,
-      ValueState<Long> waitedMillis,
-      Timer retry) {
-    Optional<Duration> backoff = retryPolicy.nextBackoff(failedCount, waitedSoFar);
-    if (backoff.isEmpty()) {
-      throw new IllegalStateException(retryPolicy.giveUpMessage(), cause);
-    }
-    // The message is an ErrorDetail description or a transport error: no payload.
-    LOG.warn("Call to HRI Management API for batch {} failed ({}); backing off {} milliseconds", verdict.id(),
-        cause.getMessage(), backoff.get().toMillis());
-    pending.write(verdict);
-    failedAttempts.write(failedCount);
-    waitedMillis.write(waitedSoFar.plus(backoff.get()).toMillis());
-    retry.offset(org.joda.time.Duration.millis(backoff.get().toMillis())).setRelative();
   }
 
   private void call(BatchNotification verdict) throws IOException {

@@ -64,17 +64,70 @@ public record BatchNotification(
         actual, invalidThreshold, invalid, metadata, failure);
   }
 
-  /** Parses a notification; fails for malformed JSON, a missing {@code id} or {@code status}. */
+  /** Largest notification read; anything bigger is not a notification (the original's limit was Kafka's). */
+  public static final int MAX_BYTES = 1024 * 1024;
+
+  private static final java.util.List<String> COUNT_FIELDS =
+      java.util.List.of(
+          "recordCount", "expectedRecordCount", "actualRecordCount", "invalidRecordCount", "invalidThreshold");
+  private static final java.util.List<String> TEXT_FIELDS =
+      java.util.List.of(
+          "id", "name", "integratorId", "topic", "dataType", "status", "startDate", "endDate", "failureMessage");
+
+  /**
+   * Parses a notification, which is untrusted input: fails with an {@link InvalidNotificationException} for
+   * anything but a JSON object of at most {@link #MAX_BYTES} whose counts are whole numbers (no strings,
+   * fractions or negatives; a threshold of at least -1), whose texts are strings, with a known {@code status}
+   * and an {@code id} that {@link BatchIdHeader#isValidId} accepts. Messages name the field, never its value.
+   */
   public static BatchNotification fromJson(byte[] json) throws IOException {
-    BatchNotification notification = Json.mapper().readValue(json, BatchNotification.class);
-    if (notification == null) {
-      throw new IOException("Notification is JSON null");
+    if (json.length > MAX_BYTES) {
+      throw new InvalidNotificationException("Notification is larger than 1 MB");
+    }
+    JsonNode tree = Json.mapper().readTree(json);
+    if (tree == null || tree.isMissingNode()) {
+      throw new IOException("Notification is empty"); // not JSON at all, like a parse error
+    }
+    if (tree.isNull()) {
+      throw new InvalidNotificationException("Notification is JSON null");
+    }
+    if (!tree.isObject()) {
+      throw new InvalidNotificationException("Notification is not a JSON object");
+    }
+    for (String field : TEXT_FIELDS) {
+      JsonNode value = tree.get(field);
+      if (value != null && !value.isNull() && !value.isTextual()) {
+        throw new InvalidNotificationException("Notification field " + field + " is not a string");
+      }
+    }
+    for (String field : COUNT_FIELDS) {
+      JsonNode value = tree.get(field);
+      if (value != null && !value.isNull() && !(value.isIntegralNumber() && value.canConvertToLong())) {
+        throw new InvalidNotificationException("Notification field " + field + " is not a whole number");
+      }
+    }
+    BatchNotification notification;
+    try {
+      notification = Json.mapper().treeToValue(tree, BatchNotification.class);
+    } catch (IOException e) {
+      // Jackson's message would quote the offending value.
+      throw new InvalidNotificationException("Notification is malformed (" + e.getClass().getSimpleName() + ")");
     }
     if (notification.id() == null || notification.id().isEmpty()) {
-      throw new IOException("Notification has no id");
+      throw new InvalidNotificationException("Notification has no id");
+    }
+    if (!BatchIdHeader.isValidId(notification.id())) {
+      throw new InvalidNotificationException("Notification id is not a valid batch id");
     }
     if (notification.status() == null) {
-      throw new IOException("Notification has no status");
+      throw new InvalidNotificationException("Notification has no status");
+    }
+    for (String field : COUNT_FIELDS) {
+      JsonNode value = tree.get(field);
+      long floor = field.equals("invalidThreshold") ? NO_THRESHOLD : 0;
+      if (value != null && !value.isNull() && value.asLong() < floor) {
+        throw new InvalidNotificationException("Notification field " + field + " is below " + floor);
+      }
     }
     return notification;
   }

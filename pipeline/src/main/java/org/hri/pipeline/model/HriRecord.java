@@ -20,14 +20,14 @@ public record HriRecord(
     Objects.requireNonNull(topic, "topic");
   }
 
-  /** The value of the first {@code batchId} header decoded as UTF-8, or null when there is none. */
+  /** The batch id, or null when the record has no valid {@code batchId} header (see {@link BatchIdHeader}). */
   public String batchId() {
-    for (HriHeader header : headers) {
-      if (BATCH_ID_HEADER.equals(header.key())) {
-        return header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-      }
-    }
-    return null;
+    return batchIdHeader().id();
+  }
+
+  /** The record's {@code batchId} header, checked. */
+  public BatchIdHeader batchIdHeader() {
+    return BatchIdHeader.of(headers);
   }
 
   /** The value as UTF-8 text, or null. */

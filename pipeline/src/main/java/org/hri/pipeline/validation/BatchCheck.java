@@ -8,6 +8,7 @@ import org.hri.pipeline.model.BatchStatus;
  */
 record BatchCheck(Outcome outcome, String failure) {
   static final String NO_BATCH_ID = "Bad Message - No header or batchId node";
+  static final String INVALID_BATCH_ID = "Bad Message - Invalid batchId header";
   static final String UNKNOWN_BATCH = "Bad Message - Unknown batchId";
   static final String ALREADY_COMPLETED = "Bad Message - batchId is already completed";
 
@@ -22,10 +23,6 @@ record BatchCheck(Outcome outcome, String failure) {
 
   private static final BatchCheck VALIDATE = new BatchCheck(Outcome.VALIDATE, null);
   private static final BatchCheck DROP = new BatchCheck(Outcome.DROP, null);
-
-  static BatchCheck noBatchId() {
-    return new BatchCheck(Outcome.INVALID, NO_BATCH_ID);
-  }
 
   /** The check for a record of a batch with the given status; null means the batch is unknown. */
   static BatchCheck of(BatchStatus status) {

@@ -10,6 +10,7 @@ import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.hri.pipeline.model.BatchCounts;
+import org.hri.pipeline.model.BatchIdHeader;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.HriRecord;
 import org.hri.pipeline.model.InvalidRecord;
@@ -47,9 +48,17 @@ final class RecordRouter implements Serializable {
     bundleWindow = null;
   }
 
-  void noBatchId(HriRecord record, MultiOutputReceiver out) {
+  /** A record without a valid batch id: invalid, counted toward no batch. */
+  void noBatch(HriRecord record, BatchIdHeader header, MultiOutputReceiver out) {
+    reject(
+        record, null,
+        header.kind() == BatchIdHeader.Kind.MISSING ? BatchCheck.NO_BATCH_ID : BatchCheck.INVALID_BATCH_ID, out);
+  }
+
+  /** A record invalid for a batch-level reason ({@code failure}): counted toward no batch. */
+  void reject(HriRecord record, String batchId, String failure, MultiOutputReceiver out) {
     INVALID.inc();
-    out.get(ValidatedRecords.INVALID).output(InvalidRecord.of(record, null, BatchCheck.NO_BATCH_ID));
+    out.get(ValidatedRecords.INVALID).output(InvalidRecord.of(record, batchId, failure));
   }
 
   /** Routes a record of batch {@code batchId}, whose status is {@code status} (null: unknown batch). */
@@ -59,10 +68,7 @@ final class RecordRouter implements Serializable {
     BatchCheck check = BatchCheck.of(status);
     switch (check.outcome()) {
       case DROP -> DROPPED.inc();
-      case INVALID -> {
-        INVALID.inc();
-        out.get(ValidatedRecords.INVALID).output(InvalidRecord.of(record, batchId, check.failure()));
-      }
+      case INVALID -> reject(record, batchId, check.failure(), out);
       case VALIDATE -> {
         ValidationResult result = LocalValidator.validate(validation, record);
         if (result.isValid()) {

@@ -6,6 +6,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.hri.pipeline.batches.BatchStatusSnapshot;
+import org.hri.pipeline.model.BatchIdHeader;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.HriRecord;
 import org.joda.time.Instant;
@@ -42,11 +43,12 @@ final class ValidateKnownBatchesFn extends DoFn<HriRecord, HriRecord> {
   public void process(
       @Element HriRecord record, @Timestamp Instant timestamp, BoundedWindow window, ProcessContext context,
       MultiOutputReceiver out) {
-    String batchId = record.batchId();
-    if (batchId == null) {
-      router.noBatchId(record, out);
+    BatchIdHeader header = record.batchIdHeader();
+    if (header.kind() != BatchIdHeader.Kind.VALID) {
+      router.noBatch(record, header, out);
       return;
     }
+    String batchId = header.id();
     if (snapshot == null) {
       snapshot = context.sideInput(batches);
     }

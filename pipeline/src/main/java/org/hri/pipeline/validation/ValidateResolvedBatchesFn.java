@@ -29,7 +29,11 @@ final class ValidateResolvedBatchesFn extends DoFn<ResolvedRecord, HriRecord> {
       @Element ResolvedRecord resolved, @Timestamp Instant timestamp, BoundedWindow window,
       MultiOutputReceiver out) {
     HriRecord record = resolved.record();
-    router.route(record, record.batchId(), resolved.status(), timestamp, window, out);
+    if (resolved.rejection() != null) {
+      router.reject(record, record.batchId(), resolved.rejection(), out);
+    } else {
+      router.route(record, record.batchId(), resolved.status(), timestamp, window, out);
+    }
   }
 
   @FinishBundle

@@ -1,15 +1,12 @@
 package org.hri.pipeline.batches;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.instanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.hamcrest.Matchers.is;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.apache.beam.sdk.Pipeline.PipelineExecutionException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.PAssert;
@@ -116,32 +113,109 @@ class ResolveUnknownBatchesTest {
   }
 
   @Test
-  void givesUpAfterTheRetryTimeoutWithAShortenedClock() {
+  void givingUpAfterTheRetryTimeoutQuarantinesTheBatchInsteadOfFailingTheJob() {
     api.alwaysRespondWith("GET", "/batches/down", 503);
+    api.putBatch("up", batchJson("up", "started"));
     TestStream.Builder<KV<String, ResolverInput>> builder = stream().addElements(record("down", 1));
     // The 24-hour give-up on a clock the test drives: backoff from 1 minute doubling to 1 hour, so about 30
     // retries; each test-clock step fires at most one.
     for (int step = 0; step < 80; step++) {
       builder = builder.advanceProcessingTime(org.joda.time.Duration.standardHours(1));
     }
-    resolve(
-        builder.advanceWatermarkToInfinity(),
-        lookup(RetryPolicy.of(Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofHours(24))));
+    builder = builder.addElements(record("down", 2), record("up", 3));
+    PCollection<ResolvedRecord> resolved =
+        resolve(
+            builder.advanceWatermarkToInfinity(),
+            lookup(RetryPolicy.of(Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofHours(24))));
 
-    PipelineExecutionException failure =
-        assertThrows(PipelineExecutionException.class, () -> pipeline.run().waitUntilFinish());
-    assertThat(failure.getCause(), instanceOf(IllegalStateException.class));
-    assertThat(failure.getCause().getMessage(), containsString("Reached max HRI Management API retry timeout of 24 hours"));
+    String givenUp = "Bad Message - Reached max HRI Management API retry timeout of 24 hours";
+    PAssert.that(resolved)
+        .containsInAnyOrder(rejected("down", 1, givenUp), rejected("down", 2, givenUp),
+            resolved("up", 3, BatchStatus.STARTED));
+    pipeline.run().waitUntilFinish();
+    assertThat(api.requests("GET", "/batches/down"), hasSize(29)); // 28 backoffs fit in 24 hours
   }
 
   @Test
-  void clientErrorsOtherThan404FailTheJob() {
-    api.respondWith("GET", "/batches/secret", 401, 1, "Unauthorized");
-    resolve(stream().addElements(record("secret", 1)).advanceWatermarkToInfinity(), lookup(RetryPolicy.defaults()));
+  void aClientErrorAboutTheBatchQuarantinesThatBatchOnlyAndIsNotRetried() {
+    api.alwaysRespondWith("GET", "/batches/bad", 400);
+    api.alwaysRespondWith("GET", "/batches/long", 414);
+    api.putBatch("good", batchJson("good", "started"));
+    TestStream.Builder<KV<String, ResolverInput>> events =
+        stream()
+            .addElements(record("bad", 1), record("long", 2), record("good", 3))
+            .advanceProcessingTime(org.joda.time.Duration.standardMinutes(10))
+            .addElements(record("bad", 4), record("long", 5));
 
-    PipelineExecutionException failure =
-        assertThrows(PipelineExecutionException.class, () -> pipeline.run().waitUntilFinish());
-    assertThat(failure.getCause().getMessage(), containsString("Call to HRI Management API failed: Unauthorized."));
+    PCollection<ResolvedRecord> resolved =
+        resolve(events.advanceWatermarkToInfinity(), lookup(RetryPolicy.defaults()));
+
+    PAssert.that(resolved)
+        .containsInAnyOrder(
+            rejected("bad", 1, "Bad Message - HRI Management API rejected the batch: HTTP 400"),
+            rejected("long", 2, "Bad Message - HRI Management API rejected the batch: HTTP 414"),
+            resolved("good", 3, BatchStatus.STARTED),
+            rejected("bad", 4, "Bad Message - HRI Management API rejected the batch: HTTP 400"),
+            rejected("long", 5, "Bad Message - HRI Management API rejected the batch: HTTP 414"));
+    pipeline.run().waitUntilFinish();
+    assertThat(api.requests("GET", "/batches/bad"), hasSize(1));
+    assertThat(api.requests("GET", "/batches/long"), hasSize(1));
+  }
+
+  @Test
+  void unauthorizedAndRateLimitedLookupsWaitAndRetryWithAFreshToken() {
+    api.putBatch("slow", batchJson("slow", "sendCompleted"));
+    api.respondWith("GET", "/batches/slow", 401, 2); // the call and its repeat with a new token
+    api.respondWithRetryAfter("GET", "/batches/slow", 429, 1, "2");
+    api.respondWith("GET", "/batches/slow", 403, 2);
+    TestStream.Builder<KV<String, ResolverInput>> events = stream().addElements(record("slow", 1));
+    for (int step = 0; step < 10; step++) {
+      events = events.advanceProcessingTime(org.joda.time.Duration.standardSeconds(5));
+    }
+
+    PCollection<ResolvedRecord> resolved =
+        resolve(
+            events.advanceWatermarkToInfinity(),
+            lookup(RetryPolicy.of(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofMinutes(5))));
+
+    PAssert.that(resolved).containsInAnyOrder(resolved("slow", 1, BatchStatus.SEND_COMPLETED));
+    pipeline.run().waitUntilFinish();
+    assertThat(api.requests("GET", "/batches/slow"), hasSize(6));
+    assertThat(api.tokensIssued(), is(5)); // one, then a new one after each 401 and 403
+  }
+
+  @Test
+  void aBatchOfAnotherStreamHasItsRecordsInvalid() {
+    api.putBatch("elsewhere", batchJson("elsewhere", "started").replace("ingest.t1.di.in", "ingest.t1.other.in"));
+    PCollection<ResolvedRecord> resolved =
+        resolve(
+            stream().addElements(record("elsewhere", 1)).addElements(record("elsewhere", 2))
+                .advanceWatermarkToInfinity(),
+            lookup(RetryPolicy.defaults()));
+
+    PAssert.that(resolved)
+        .containsInAnyOrder(
+            rejected("elsewhere", 1, "Bad Message - batch belongs to another stream"),
+            rejected("elsewhere", 2, "Bad Message - batch belongs to another stream"));
+    pipeline.run().waitUntilFinish();
+    assertThat(api.requests("GET", "/batches/elsewhere"), hasSize(1));
+  }
+
+  @Test
+  void recordsStillHeldWhenTheBatchStateExpiresAreInvalid() {
+    TestStream<KV<String, ResolverInput>> events =
+        stream()
+            .addElements(record("late", 1), record("late", 2))
+            .advanceProcessingTime(org.joda.time.Duration.standardMinutes(2))
+            .advanceWatermarkToInfinity();
+
+    PCollection<ResolvedRecord> resolved =
+        resolve(events, UnknownBatchPolicy.hold(Duration.ofMinutes(10), Duration.ofMinutes(1)));
+
+    PAssert.that(resolved)
+        .containsInAnyOrder(
+            rejected("late", 1, ResolveUnknownBatchesFn.EXPIRED), rejected("late", 2, ResolveUnknownBatchesFn.EXPIRED));
+    pipeline.run().waitUntilFinish();
   }
 
   private UnknownBatchPolicy lookup(RetryPolicy retry) {
@@ -155,7 +229,8 @@ class ResolveUnknownBatchesTest {
             .tenantId("t1")
             .build(),
         retry,
-        TTL);
+        TTL,
+        "ingest.t1.di.in");
   }
 
   private PCollection<ResolvedRecord> resolve(TestStream<KV<String, ResolverInput>> stream, UnknownBatchPolicy policy) {
@@ -186,7 +261,11 @@ class ResolveUnknownBatchesTest {
   }
 
   private static ResolvedRecord resolved(String batchId, long offset, BatchStatus status) {
-    return new ResolvedRecord(hriRecord(batchId, offset), status);
+    return ResolvedRecord.withStatus(hriRecord(batchId, offset), status);
+  }
+
+  private static ResolvedRecord rejected(String batchId, long offset, String failure) {
+    return ResolvedRecord.rejected(hriRecord(batchId, offset), failure);
   }
 
   private static String batchJson(String id, String status) {

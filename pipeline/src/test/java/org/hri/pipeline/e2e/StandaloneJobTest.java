@@ -147,7 +147,7 @@ public class StandaloneJobTest {
     job.awaitExactly(job.topics.output(), started.id(), 8);
     List<InvalidRecord> invalid = job.awaitInvalid(started.id(), 7);
     assertThat(invalid.stream().map(InvalidRecord::failure).toList(),
-        everyItem(startsWith("com.fasterxml.jackson.core.JsonParseException: Unrecognized token")));
+        everyItem(is("com.fasterxml.jackson.core.JsonParseException"))); // its message would quote the input
     assertThat(invalid.stream().map(r -> r.topic() + "/" + r.partition() + "/" + r.offset() + "/" + r.batchId()).toList(),
         containsInAnyOrder(invalidSent.stream()
             .map(m -> m.topic() + "/" + m.partition() + "/" + m.offset() + "/" + started.id()).toArray()));

@@ -27,6 +27,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
@@ -217,12 +218,12 @@ class ManagementApiClientTest {
   @Test
   void unauthorizedAnswersKeepTheirDescription() {
     store(batch(BATCH_ID, BatchStatus.SEND_COMPLETED));
-    api.respondWith("GET", "/batches/" + BATCH_ID, 401, 1, "Unauthorized tenant access");
+    api.respondWith("GET", "/batches/" + BATCH_ID, 401, 2, "Unauthorized tenant access");
     ManagementApiException get = assertThrows(ManagementApiException.class, () -> client.getBatch(BATCH_ID));
     assertThat(get.getMessage(), is("Unauthorized tenant access"));
 
     // The JDK drops the body of a 401 to a PUT; the reason phrase stands in for it.
-    api.respondWith("PUT", PROCESSING_COMPLETE, 401, 1, "Unauthorized tenant access");
+    api.respondWith("PUT", PROCESSING_COMPLETE, 401, 2, "Unauthorized tenant access");
     ManagementApiException put =
         assertThrows(ManagementApiException.class, () -> client.processingComplete(BATCH_ID, 1, 0));
     assertThat(put.statusCode(), is(401));
@@ -350,12 +351,46 @@ class ManagementApiClientTest {
   }
 
   @Test
-  void aRejectedTokenIsNotReused() throws IOException {
+  void aRejectedTokenIsReplacedAndTheCallRepeatedOnce() throws IOException {
     store(batch(BATCH_ID, BatchStatus.STARTED));
     api.respondWith("GET", "/batches/" + BATCH_ID, 401, 1);
-    assertThrows(ManagementApiException.class, () -> client.getBatch(BATCH_ID));
     client.getBatch(BATCH_ID);
     assertThat(api.tokensIssued(), is(2));
+    List<Request> gets = api.requests("GET", "/batches/" + BATCH_ID);
+    assertThat(gets, hasSize(2));
+    assertThat(gets.get(1).header("Authorization"), is("Bearer token-2"));
+
+    api.respondWith("GET", "/batches/" + BATCH_ID, 403, 2);
+    ManagementApiException twice = assertThrows(ManagementApiException.class, () -> client.getBatch(BATCH_ID));
+    assertThat(twice.statusCode(), is(403));
+    assertThat(twice.isRetryable(), is(true));
+    client.getBatch(BATCH_ID);
+    assertThat(api.tokensIssued(), is(4)); // the repeat's token was rejected too, so the next call has a new one
+  }
+
+  @Test
+  void clientsOfTheSameOAuthClientShareOneTokenPerJvm() throws IOException {
+    store(batch(BATCH_ID, BatchStatus.STARTED));
+    try (ManagementApiClient second = ManagementApiClient.create(config(), Map.of(), clock)) {
+      client.getBatch(BATCH_ID);
+      second.getBatch(BATCH_ID);
+      second.getBatch(BATCH_ID);
+    }
+    assertThat(api.tokensIssued(), is(1));
+  }
+
+  @Test
+  void retryAfterIsReadInSecondsOrAsADate() {
+    api.respondWithRetryAfter("GET", "/batches/" + BATCH_ID, 429, 1, "120");
+    ManagementApiException seconds = assertThrows(ManagementApiException.class, () -> client.getBatch(BATCH_ID));
+    assertThat(seconds.retryAfter(), is(Optional.of(Duration.ofSeconds(120))));
+
+    api.respondWithRetryAfter("GET", "/batches/" + BATCH_ID, 503, 1, "soon");
+    ManagementApiException unreadable = assertThrows(ManagementApiException.class, () -> client.getBatch(BATCH_ID));
+    assertThat(unreadable.retryAfter(), is(Optional.empty()));
+    Instant now = Instant.parse("2026-12-02T10:00:00Z");
+    assertThat(RetryAfter.parse("Wed, 02 Dec 2026 10:01:30 GMT", now), is(Duration.ofSeconds(90)));
+    assertThat(RetryAfter.parse("Wed, 02 Dec 2026 09:00:00 GMT", now), is(Duration.ZERO));
   }
 
   @Test

@@ -37,19 +37,21 @@ class ManagementApiExceptionTest {
   void classifiesStatuses() {
     ManagementApiException notFound = new ManagementApiException(404, "x");
     assertThat(notFound.isNotFound(), is(true));
-    assertThat(notFound.isClientError(), is(true));
+    assertThat(notFound.concernsBatch(), is(true));
     assertThat(notFound.isRetryable(), is(false));
 
-    for (int status : new int[] {400, 401, 403, 409, 499}) {
+    for (int status : new int[] {400, 409, 410, 414, 422, 499}) {
       ManagementApiException e = new ManagementApiException(status, "x");
-      assertThat(e.isClientError(), is(true));
+      assertThat(status + " concerns the batch", e.concernsBatch(), is(true));
       assertThat(e.isRetryable(), is(false));
       assertThat(e.isNotFound(), is(false));
     }
-    for (int status : new int[] {500, 502, 503, 504, 302, 100}) {
+    for (int status : new int[] {401, 403, 408, 429, 500, 502, 503, 504, 302, 100}) {
       ManagementApiException e = new ManagementApiException(status, "x");
-      assertThat(e.isClientError(), is(false));
+      assertThat(status + " concerns the stream", e.concernsBatch(), is(false));
       assertThat(e.isRetryable(), is(true));
     }
+    // The token endpoint's answers never concern a batch, a 400 (invalid_client) included.
+    assertThat(ManagementApiException.tokenRequest(400, "x", null).isRetryable(), is(true));
   }
 }

@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Spec §2 and §6.6: the batch notification JSON, read and written. */
@@ -220,6 +221,42 @@ class BatchNotificationTest {
   @ValueSource(strings = {"", "{", "not json", "[1,2]", "\"started\"", "{\"id\":\"b1\",\"status\":\"started\",}"})
   void rejectsMalformedJson(String json) {
     assertThrows(IOException.class, () -> parse(json));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"id\":\"n3\",\"status\":\"sendCompleted\",\"expectedRecordCount\":-5}"
+            + "|Notification field expectedRecordCount is below 0",
+        "{\"id\":\"b\",\"status\":\"started\",\"invalidThreshold\":-2}|Notification field invalidThreshold is below -1",
+        "{\"id\":\"b\",\"status\":\"started\",\"recordCount\":1.5}|Notification field recordCount is not a whole number",
+        "{\"id\":\"b\",\"status\":\"started\",\"recordCount\":\"5\"}|Notification field recordCount is not a whole number",
+        "{\"id\":\"b\",\"status\":\"started\",\"actualRecordCount\":1e30}"
+            + "|Notification field actualRecordCount is not a whole number",
+        "{\"id\":7,\"status\":\"started\"}|Notification field id is not a string",
+        "{\"id\":\"b\",\"status\":[\"started\"]}|Notification field status is not a string",
+        "{\"id\":\"b\\u0000\",\"status\":\"started\"}|Notification id is not a valid batch id",
+        "{\"id\":\"b\",\"status\":\"halfway\"}|Notification is malformed (ValueInstantiationException)",
+        "[1,2]|Notification is not a JSON object",
+      })
+  void rejectsWrongTypesAndValuesNamingTheFieldOnly(String json, String message) {
+    InvalidNotificationException e = assertThrows(InvalidNotificationException.class, () -> parse(json));
+    assertThat(e.getMessage(), is(message));
+  }
+
+  @Test
+  void rejectsMoreThanOneMegabyte() {
+    String big = "{\"id\":\"b\",\"status\":\"started\",\"name\":\"" + "x".repeat(1024 * 1024) + "\"}";
+    InvalidNotificationException e = assertThrows(InvalidNotificationException.class, () -> parse(big));
+    assertThat(e.getMessage(), is("Notification is larger than 1 MB"));
+  }
+
+  @Test
+  void acceptsZeroCountsAndTheNoThresholdValue() throws IOException {
+    BatchNotification n =
+        parse("{\"id\":\"b\",\"status\":\"sendCompleted\",\"expectedRecordCount\":0,\"invalidThreshold\":-1}");
+    assertThat(n.expectedCount(), is(0L));
   }
 
   @Test

@@ -78,19 +78,23 @@ class HriRecordTest {
   }
 
   @Test
-  void batchIdIsTheFirstBatchIdHeaderAsUtf8() {
+  void batchIdIsTheBatchIdHeaderAsUtf8() {
     HriRecord record =
         new HriRecord(
-            List.of(
-                new HriHeader("other", utf8("x")),
-                new HriHeader("batchId", utf8("批次-1")),
-                new HriHeader("batchId", utf8("second"))),
-            null,
-            null,
-            "t.in",
-            0,
-            0);
+            List.of(new HriHeader("other", utf8("x")), new HriHeader("batchId", utf8("批次-1"))),
+            null, null, "t.in", 0, 0);
     assertThat(record.batchId(), is("批次-1"));
+    assertThat(record.batchIdHeader(), is(new BatchIdHeader(BatchIdHeader.Kind.VALID, "批次-1")));
+  }
+
+  @Test
+  void twoBatchIdHeadersMakeNoBatchId() {
+    HriRecord record =
+        new HriRecord(
+            List.of(new HriHeader("batchId", utf8("批次-1")), new HriHeader("batchId", utf8("批次-1"))),
+            null, null, "t.in", 0, 0);
+    assertThat(record.batchId(), nullValue());
+    assertThat(record.batchIdHeader().kind(), is(BatchIdHeader.Kind.INVALID));
   }
 
   @Test

@@ -62,7 +62,7 @@ class ValidateRecordsTest {
     PAssert.that(result.invalid())
         .containsInAnyOrder(
             new InvalidRecord("open", TOPIC, 0, 2, "body says bad"),
-            new InvalidRecord("open", TOPIC, 0, 3, "java.lang.IllegalStateException: validator blew up"),
+            new InvalidRecord("open", TOPIC, 0, 3, "java.lang.IllegalStateException"),
             new InvalidRecord("done", TOPIC, 0, 5, "Bad Message - batchId is already completed"),
             new InvalidRecord(null, TOPIC, 0, 8, "Bad Message - No header or batchId node"),
             new InvalidRecord("open", TOPIC, 0, BIG_OFFSET, "body says bad"));
