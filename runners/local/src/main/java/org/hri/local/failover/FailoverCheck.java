@@ -40,18 +40,19 @@ import org.hri.pipeline.topics.TopicNames;
  * started again ({@code tm-kill}), or the Management API answering 503 for a minute around the verdict
  * ({@code api-outage}). Afterwards {@code *.out} and {@code *.invalid}, read {@code read_committed}, must hold
  * every record exactly once, the batch must be {@code completed} with exact counts, and the Management API
- * must have seen no conflicting status change. Exit code 0 when all holds.
+ * must have seen no conflicting status change. Exit code 0 when all holds. The {@code poison} scenario (hostile
+ * input and API answers, no failure of the cluster) is {@link PoisonCheck}, which uses this class's helpers.
  */
 public final class FailoverCheck {
-  private static final String TENANT = "failover";
-  private static final String AUDIENCE = "hri-application";
+  static final String TENANT = "failover";
+  static final String AUDIENCE = "hri-application";
   private static final Duration VERDICT_DEADLINE = Duration.ofMinutes(6);
 
-  private final String brokers;
+  final String brokers;
   private final int records;
   private final String scenario;
   private final Path root;
-  private final String flinkPort;
+  final String flinkPort;
   private final String flinkDir;
 
   private FailoverCheck(Map<String, String> args) {
@@ -61,8 +62,8 @@ public final class FailoverCheck {
     this.root = Path.of(args.getOrDefault("root", ".")).toAbsolutePath();
     this.flinkPort = args.getOrDefault("flinkPort", "8081");
     this.flinkDir = args.getOrDefault("flinkDir", root.resolve(".run/flink").toString());
-    if (!Set.of("tm-kill", "api-outage").contains(scenario)) {
-      throw new IllegalArgumentException("--scenario must be tm-kill or api-outage");
+    if (!Set.of("tm-kill", "api-outage", "poison").contains(scenario)) {
+      throw new IllegalArgumentException("--scenario must be tm-kill, api-outage or poison");
     }
   }
 
@@ -80,6 +81,9 @@ public final class FailoverCheck {
   }
 
   private boolean run() throws Exception {
+    if (scenario.equals("poison")) {
+      return new PoisonCheck(this).run();
+    }
     TopicNames topics =
         TopicNames.forInput("ingest." + TENANT + "." + scenario.replace("-", "") + UUID.randomUUID().toString().substring(0, 6) + ".in");
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
@@ -88,21 +92,13 @@ public final class FailoverCheck {
           new NewTopic(topics.notification(), 1, (short) 1), new NewTopic(topics.invalid(), 1, (short) 1)))
           .all().get();
     }
-    LocalManagementApi api =
-        LocalManagementApi.start(
-            LocalManagementApi.Config.builder()
-                .port(0).bootstrapServers(brokers).validation(true).auth(true).audience(AUDIENCE)
-                .client(OAuthClient.of("integrator", "integrator-secret", "tenant_" + TENANT, "hri_data_integrator", "hri_consumer"))
-                .client(OAuthClient.of("validation-job", "job-secret", "tenant_" + TENANT, "hri_internal", "hri_consumer"))
-                .build());
+    LocalManagementApi api = startApi();
     String jobId = null;
     try (api; OutageProxy proxy = new OutageProxy("http://127.0.0.1:" + api.port())) {
       say("scenario %s: %d records on %s, Management API %s (behind a proxy at %s)", scenario, records, topics.input(),
           api.baseUrl(), proxy.origin());
       jobId = submitJob(topics, proxy);
-      BatchApiClient integrator =
-          new BatchApiClient(api.baseUrl(), TENANT,
-              new BatchApiClient.OAuth(api.oauthUrl(), "integrator", "integrator-secret", AUDIENCE), Duration.ofSeconds(30));
+      BatchApiClient integrator = integrator(api);
       String batchId = integrator.createBatch("failover-" + scenario, topics.input(), "claims", -1, null);
       say("batch %s created", batchId);
       int invalid = produce(topics.input(), batchId);
@@ -115,16 +111,37 @@ public final class FailoverCheck {
       BatchNotification verdict = awaitVerdict(integrator, batchId);
       return check(topics, batchId, verdict, records - invalid, invalid, proxy.calls());
     } finally {
-      if (jobId != null) {
-        HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + flinkPort + "/jobs/" + jobId + "?mode=cancel"))
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
-            HttpResponse.BodyHandlers.discarding());
-      }
+      cancel(jobId);
     }
   }
 
-  private String submitJob(TopicNames topics, OutageProxy proxy) throws Exception {
+  /** The local Management API, with OAuth, for the integrator and the job's client. */
+  LocalManagementApi startApi() throws IOException {
+    return LocalManagementApi.start(
+        LocalManagementApi.Config.builder()
+            .port(0).bootstrapServers(brokers).validation(true).auth(true).audience(AUDIENCE)
+            .client(OAuthClient.of("integrator", "integrator-secret", "tenant_" + TENANT, "hri_data_integrator", "hri_consumer"))
+            .client(OAuthClient.of("validation-job", "job-secret", "tenant_" + TENANT, "hri_internal", "hri_consumer"))
+            .build());
+  }
+
+  /** The integrator's client, straight to the API (not through the proxy). */
+  static BatchApiClient integrator(LocalManagementApi api) {
+    return new BatchApiClient(api.baseUrl(), TENANT,
+        new BatchApiClient.OAuth(api.oauthUrl(), "integrator", "integrator-secret", AUDIENCE), Duration.ofSeconds(30));
+  }
+
+  /** Cancels the job, if one was submitted. */
+  void cancel(String jobId) throws Exception {
+    if (jobId != null) {
+      HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + flinkPort + "/jobs/" + jobId + "?mode=cancel"))
+              .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.discarding());
+    }
+  }
+
+  String submitJob(TopicNames topics, OutageProxy proxy) throws Exception {
     Process submit =
         new ProcessBuilder(
                 root.resolve("scripts/flink").toString(), "submit", "--port", flinkPort, "--",
@@ -264,7 +281,7 @@ public final class FailoverCheck {
     return ok;
   }
 
-  private List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+  List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
     Map<String, Object> config = Map.of(
         "bootstrap.servers", brokers, "isolation.level", "read_committed", "enable.auto.commit", false,
         "key.deserializer", ByteArrayDeserializer.class, "value.deserializer", ByteArrayDeserializer.class);
@@ -283,13 +300,13 @@ public final class FailoverCheck {
     return all;
   }
 
-  private static String get(String url) throws Exception {
+  static String get(String url) throws Exception {
     return HttpClient.newHttpClient()
         .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
         .body();
   }
 
-  private static void say(String format, Object... values) {
+  static void say(String format, Object... values) {
     System.out.printf("failover: " + format + "%n", values);
   }
 }
