@@ -88,7 +88,7 @@ public interface HriPipelineOptions extends PipelineOptions, StreamingOptions {
 
   void setMgmtMaxBackoff(Long value);
 
-  @Description("Management API retries: give up and fail the job after this many milliseconds")
+  @Description("Management API retries: give up after this many milliseconds (a lookup quarantines its batch, a verdict is dropped and logged)")
   @Default.Long(86_400_000L)
   Long getMgmtRetryTimeout();
 

@@ -19,10 +19,11 @@ import org.hri.pipeline.model.BatchNotificationCoder;
  * processingComplete, a {@code failed} one calls fail with its message, both with the verdict's counts; any
  * other status fails the job.
  *
- * <p>5xx answers and transport errors are retried per batch on processing-time timers following the {@link
- * RetryPolicy} (default 1 s doubling to 5 min, giving up after 24 h, which fails the job). A 409 means the
- * batch is already past that transition and counts as done; other 4xx answers fail the job with {@code Call to
- * HRI Management API failed: <description>.}.
+ * <p>An answer that concerns only this batch (a 4xx but 401, 403, 408 and 429) gives its verdict up at once;
+ * 409 means the batch is already past that transition and counts as done. Stream-wide failures (those four,
+ * 5xx, transport errors) are retried per batch on processing-time timers following the {@link RetryPolicy}
+ * (default 1 s doubling to 5 min, at least {@code Retry-After}, giving up after 24 h). A verdict given up is
+ * logged and counted; the job keeps running, since a restart would only repeat the call.
  *
  * <p>The output holds the verdicts that were applied or found applied (409). Calls are at-least-once: a
  * replayed bundle may repeat one, which the 409 handling makes harmless.

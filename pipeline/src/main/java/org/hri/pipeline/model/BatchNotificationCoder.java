@@ -23,6 +23,7 @@ public final class BatchNotificationCoder extends AtomicCoder<BatchNotification>
 
   @Override
   public BatchNotification decode(InputStream in) throws IOException {
-    return BatchNotification.fromJson(ByteArrayCoder.of().decode(in));
+    // Bytes this coder wrote from a notification that was checked when it entered the job.
+    return Json.mapper().readValue(ByteArrayCoder.of().decode(in), BatchNotification.class);
   }
 }

@@ -49,6 +49,7 @@ class DirectJobTest {
         "--validator=fhir-r9        | --validator: no validator named 'fhir-r9' (available: fhir, json, json-schema, passthrough)",
         "--batchCompletionDelay=-1  | --batchCompletionDelay: must be a number of milliseconds >= 0 but was -1",
         "--kafkaProperties=oops     | --kafkaProperties: entry 1 is not key=value",
+        "--batchStateTtl=300000     | --batchStateTtl: must be longer than --batchCompletionDelay (300000 ms) but was 300000",
       })
   void aBadStandaloneOptionIsOneLineNamingIt(String option, String message) {
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> DirectJob.build(with(STANDALONE, option)));
@@ -61,6 +62,15 @@ class DirectJobTest {
         assertThrows(IllegalArgumentException.class, () -> DirectJob.build("--brokers=b:9092", "--input=ingest.t.d.in"));
     assertThat(error.getMessage(), is("Missing required option: either --standalone or --mgmtUrl, --clientId,"
         + " --clientSecret, --audience and --oauthUrl"));
+  }
+
+  @Test
+  void aStateTtlShorterThanTheManagementApiRetryLimitIsRefused() {
+    IllegalArgumentException error =
+        assertThrows(IllegalArgumentException.class,
+            () -> DirectJob.build(with(with(MGMT, "--batchStateTtl=3600000"), "--mgmtRetryTimeout=7200000")));
+    assertThat(error.getMessage(),
+        is("--batchStateTtl: must be longer than --mgmtRetryTimeout (7200000 ms) but was 3600000"));
   }
 
   @Test
