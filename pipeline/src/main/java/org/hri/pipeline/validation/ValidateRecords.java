@@ -24,7 +24,7 @@ import org.hri.pipeline.model.InvalidRecordCoder;
  * <p>Every record goes through the batch checks of the original job — a record without a {@code batchId}
  * header, or of an unknown batch, is invalid; a record of a terminated or failed batch is dropped; a record
  * of a completed batch is invalid — and, while its batch is open, through {@link #validate}. A validator
- * that throws makes the record invalid with the exception's class and message.
+ * that throws anything makes the record invalid with the throwable's class name alone (messages quote input).
  *
  * <p>To write a validator, extend this class and implement {@link #validate}; override {@link #setup} and
  * {@link #teardown} for state that is expensive to build (parsers, schemas). Each worker thread gets its own

@@ -18,7 +18,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.hri.pipeline.model.BatchNotification;
+import org.hri.pipeline.model.HriRecord;
 import org.hri.pipeline.model.InvalidRecord;
+import org.hri.pipeline.validation.RecordValidator;
+import org.hri.pipeline.validation.ValidationResult;
 import org.hri.pipeline.validation.ValidateRecords;
 import org.hri.testing.FakeManagementApi;
 import org.hri.testing.FakeManagementApi.Request;
@@ -45,7 +48,7 @@ public class HostileInputJobTest {
     try (FakeManagementApi api = FakeManagementApi.start();
         RunningJob job =
             RunningJob.start(
-                broker, ValidateRecords.using(new JsonBodyValidator()), runnerArgs(),
+                broker, ValidateRecords.using(new NestingValidator()), runnerArgs(),
                 "--mgmtUrl=" + api.baseUrl(), "--oauthUrl=" + api.oauthUrl(), "--clientId=validation-job",
                 "--clientSecret=s3cret", "--audience=hri-app", "--batchCompletionDelay=1000",
                 "--mgmtInitialBackoff=200", "--mgmtMaxBackoff=1000")) {
@@ -84,6 +87,15 @@ public class HostileInputJobTest {
       job.notify(unknownToApi);
       job.send(unknownToApi.id(), "k", "{}");
       job.notify(Batches.sendCompleted(unknownToApi, 1));
+      // A notification about another stream's batch: ignored, no verdict for it.
+      job.kafka.send(job.topics.notification(), "foreign",
+          "{\"id\": \"foreign\", \"status\": \"sendCompleted\", \"topic\": \"ingest.tenant1.other.in\","
+              + " \"expectedRecordCount\": 0}");
+      // A validator that overflows its stack costs that record.
+      BatchNotification deep = Batches.started(Batches.newId("deep"), input, -1);
+      api.putBatch(deep.id(), new String(deep.toJson(), StandardCharsets.UTF_8));
+      job.send(deep.id(), "k1", "[".repeat(200_000));
+      job.send(deep.id(), "k2", "[[]]");
       // A good batch after all of that.
       BatchNotification good = Batches.started(Batches.newId("good"), input, -1);
       api.putBatch(good.id(), new String(good.toJson(), StandardCharsets.UTF_8));
@@ -101,6 +113,8 @@ public class HostileInputJobTest {
       job.awaitExactly(job.topics.output(), patient.id(), 2);
       assertThat(api.awaitRequests("PUT", unknownToApi.id() + "/action/processingComplete", 1, WAIT), hasSize(1));
 
+      assertThat(failures(job.awaitInvalid(deep.id(), 1)), everyItem(is("java.lang.StackOverflowError")));
+      job.awaitExactly(job.topics.output(), deep.id(), 1);
       assertThat(failures(job.awaitInvalid("rejected-400", 2)),
           everyItem(is("Bad Message - HRI Management API rejected the batch: HTTP 400")));
       assertThat(failures(job.awaitInvalid("rejected-414", 2)),
@@ -122,10 +136,24 @@ public class HostileInputJobTest {
         assertThat(request.path().length(), lessThan(400));
       }
       assertThat(api.requests().stream().filter(r -> r.method().equals("PUT")).toList(), hasSize(2));
+      assertThat(api.requests("PUT", "/batches/foreign/action/processingComplete"), empty());
       assertThat(api.requests("GET", "/batches/" + patient.id()), hasSize(4)); // 401, its repeat, 429, 200
       assertThat(job.result().getState(), is(PipelineResult.State.RUNNING));
       assertThat(job.kafka.readAll(job.topics.output(), Duration.ofSeconds(1)).stream()
           .filter(r -> r.headers().lastHeader("batchId") == null).toList(), empty());
+    }
+  }
+
+  /** Valid when its brackets nest; counts their depth by recursion, as a naive parser would. */
+  static final class NestingValidator implements RecordValidator {
+    @Override
+    public ValidationResult validate(HriRecord record) {
+      depth(record.valueAsString(), 0);
+      return ValidationResult.valid();
+    }
+
+    private static int depth(String text, int at) {
+      return at < text.length() && text.charAt(at) == '[' ? 1 + depth(text, at + 1) : 0;
     }
   }
 
