@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.hri.pipeline.secrets.Secret;
 import org.hri.pipeline.topics.TopicNames;
 import org.hri.pipeline.topics.TopicNamingException;
 
@@ -22,6 +23,9 @@ public final class HriOptionsCheck {
       throw new IllegalArgumentException("--input: " + e.getMessage());
     }
     kafkaProperties(options);
+    if (options.getPassword() != null) {
+      Secret.of("--password", options.getPassword()).reveal();
+    }
     checkMode(options);
     positive(options.getBatchCompletionDelay(), "--batchCompletionDelay", true);
     positive(options.getMgmtInitialBackoff(), "--mgmtInitialBackoff", false);
@@ -81,6 +85,7 @@ public final class HriOptionsCheck {
     api.forEach((name, value) -> require(value, name));
     url(options.getMgmtUrl(), "--mgmtUrl");
     url(options.getOauthUrl(), "--oauthUrl");
+    Secret.of("--clientSecret", options.getClientSecret()).reveal(); // a reference that cannot be read fails here
   }
 
   /**
@@ -111,13 +116,35 @@ public final class HriOptionsCheck {
   }
 
   private static void url(String value, String option) {
+    URI uri;
     try {
-      URI uri = URI.create(value);
+      uri = URI.create(value);
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
         throw new IllegalArgumentException();
       }
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(option + ": not an http(s) URL: " + value);
+    }
+    // The client secret and the bearer tokens must never cross a network in clear.
+    if ("http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
+      throw new IllegalArgumentException(
+          option + ": http:// is allowed only for a loopback host; use https:// for " + uri.getHost());
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (bare.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    // Only literal addresses: resolving a name here would let DNS decide.
+    if (!bare.matches("[0-9.]+") && !bare.contains(":")) {
+      return false;
+    }
+    try {
+      return java.net.InetAddress.getByName(bare).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 

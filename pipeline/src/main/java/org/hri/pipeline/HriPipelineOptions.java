@@ -23,7 +23,7 @@ public interface HriPipelineOptions extends PipelineOptions, StreamingOptions {
 
   void setInput(String value);
 
-  @Description("Kafka SASL PLAIN password (Event Streams API key); without it no SASL/TLS settings are made")
+  @Description("Kafka SASL PLAIN password (Event Streams API key) as env:NAME or file:/path (a literal works but is published with the options); without it no SASL/TLS settings are made")
   String getPassword();
 
   void setPassword(String value);
@@ -55,7 +55,7 @@ public interface HriPipelineOptions extends PipelineOptions, StreamingOptions {
 
   void setClientId(String value);
 
-  @Description("OAuth client secret of the HRI internal application")
+  @Description("OAuth client secret of the HRI internal application, as env:NAME or file:/path (read for each token request; a literal works but is published with the options)")
   String getClientSecret();
 
   void setClientSecret(String value);

@@ -2,6 +2,9 @@ package org.hri.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -120,15 +123,25 @@ public final class FakeManagementApi implements AutoCloseable {
     }
   }
 
-  private FakeManagementApi(HttpServer server, ExecutorService executor) {
+  private FakeManagementApi(HttpServer server, ExecutorService executor, String scheme) {
     this.server = server;
     this.executor = executor;
-    this.origin = "http://127.0.0.1:" + server.getAddress().getPort();
+    this.origin = scheme + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** Starts a server on 127.0.0.1 and a free port. */
   public static FakeManagementApi start() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    return start(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), "http");
+  }
+
+  /** Starts an HTTPS server on 127.0.0.1 and a free port, with the certificate of {@code tls}. */
+  public static FakeManagementApi startHttps(SSLContext tls) throws IOException {
+    HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(tls));
+    return start(server, "https");
+  }
+
+  private static FakeManagementApi start(HttpServer server, String scheme) {
     ExecutorService executor =
         Executors.newCachedThreadPool(
             runnable -> {
@@ -137,7 +150,7 @@ public final class FakeManagementApi implements AutoCloseable {
               return thread;
             });
     server.setExecutor(executor);
-    FakeManagementApi api = new FakeManagementApi(server, executor);
+    FakeManagementApi api = new FakeManagementApi(server, executor, scheme);
     server.createContext("/", api::handle);
     server.start();
     return api;

@@ -3,6 +3,7 @@ package org.hri.pipeline.kafka;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
+import org.hri.pipeline.secrets.Secret;
 import org.hri.pipeline.topics.TopicNames;
 
 /**
@@ -64,10 +65,14 @@ public final class KafkaSettings implements Serializable {
   private Map<String, Object> security() {
     Map<String, Object> config = new HashMap<>();
     if (password != null) {
+      // A reference (env:, file:) becomes a Kafka config variable: the secret itself never enters the config,
+      // which KafkaIO publishes as display data.
+      Secret secret = Secret.of("--password", password);
+      config.putAll(secret.kafkaProviders());
       config.put(
           "sasl.jaas.config",
           "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"token\" password=\""
-              + password.replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
+              + secret.kafkaValue().replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
       config.put("security.protocol", "SASL_SSL");
       config.put("sasl.mechanism", "PLAIN");
       config.put("ssl.protocol", "TLSv1.2");

@@ -13,6 +13,7 @@ import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.OpenCensusUtils;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import java.io.FileInputStream;
+import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -25,6 +26,7 @@ import java.util.Map;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.InvalidNotificationException;
 import org.hri.pipeline.model.Json;
+import org.hri.pipeline.secrets.Secret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -173,7 +175,16 @@ public final class ManagementApiClient implements AutoCloseable {
   private HttpResponse send(String method, String url, HttpContent content, String bearer) throws IOException {
     HttpRequest request = requestFactory.buildRequest(method, new GenericUrl(url, true), content);
     request.getHeaders().setAuthorization("Bearer " + bearer);
-    return request.execute();
+    return execute(request);
+  }
+
+  /** Executes a request; a failed TLS handshake becomes one line that says what to do about it. */
+  private static HttpResponse execute(HttpRequest request) throws IOException {
+    try {
+      return request.execute();
+    } catch (SSLHandshakeException e) {
+      throw new SSLHandshakeException(TlsFailure.describe(request.getUrl().getHost(), e));
+    }
   }
 
   /** The wait a {@code Retry-After} header asks for, in seconds or as an HTTP date; null when absent or unreadable. */
@@ -251,8 +262,8 @@ public final class ManagementApiClient implements AutoCloseable {
             "POST",
             new GenericUrl(config.tokenUrl()),
             new ByteArrayContent("application/x-www-form-urlencoded", form.getBytes(StandardCharsets.UTF_8)));
-    request.getHeaders().setBasicAuthentication(config.clientId(), config.clientSecret());
-    HttpResponse response = request.execute();
+    request.getHeaders().setBasicAuthentication(config.clientId(), clientSecret());
+    HttpResponse response = execute(request);
     byte[] body = readBody(response);
     if (!response.isSuccessStatusCode()) {
       int status = response.getStatusCode();
@@ -261,6 +272,15 @@ public final class ManagementApiClient implements AutoCloseable {
     }
     TokenResponse token = TokenResponse.parse(body);
     return new SharedToken.Token(token.accessToken(), clock.instant().plus(usableLifetime(token.expiresInSeconds())));
+  }
+
+  /** Read at each token request: a rotated secret file is picked up with the next token, e.g. after a 401. */
+  private String clientSecret() throws IOException {
+    try {
+      return Secret.of("--clientSecret", config.clientSecret()).reveal();
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage()); // a missing mount is stream-wide trouble: wait and retry
+    }
   }
 
   private static String formValue(String value) {

@@ -5,11 +5,16 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.util.SerializableUtils;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.hri.pipeline.topics.TopicNames;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Spec §5.7 and §6.5: the Kafka client properties, exactly. */
 class KafkaSettingsTest {
@@ -43,6 +48,22 @@ class KafkaSettingsTest {
     assertThat(settings.groupId(), is("hri-validation-ingest.22.da3.in-ingest.22.da3.out"));
     assertThat(settings.brokers(), is(BROKERS));
     assertThat(settings.topics(), is(TOPICS));
+  }
+
+  @Test
+  void aPasswordFileStaysOutOfTheConfigAndKafkaReadsItThroughAConfigProvider(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("api-key"), "s3cret\n");
+    KafkaSettings settings = new KafkaSettings(BROKERS, "file:" + file, TOPICS, Map.of());
+    Map<String, Object> consumer = settings.consumer();
+
+    assertThat(consumer.toString().contains("s3cret"), is(false));
+    assertThat(consumer.get("config.providers"), is("hri-file"));
+    // What a Kafka client makes of it when it starts: the secret, read from the file.
+    Map<String, Object> resolved = new HashMap<>(consumer);
+    resolved.put("key.deserializer", ByteArrayDeserializer.class);
+    resolved.put("value.deserializer", ByteArrayDeserializer.class);
+    assertThat(new ConsumerConfig(resolved).getPassword("sasl.jaas.config").value(),
+        is("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"token\" password=\"s3cret\";"));
   }
 
   @Test

@@ -64,6 +64,25 @@ class DirectJobTest {
         + " --clientSecret, --audience and --oauthUrl"));
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--mgmtUrl=http://mgmt.example/hri | --mgmtUrl: http:// is allowed only for a loopback host; use https:// for mgmt.example",
+        "--oauthUrl=http://10.0.0.7/oauth  | --oauthUrl: http:// is allowed only for a loopback host; use https:// for 10.0.0.7",
+        "--clientSecret=env:HRI_TEST_UNSET_VARIABLE | --clientSecret: the environment variable HRI_TEST_UNSET_VARIABLE is not set",
+        "--clientSecret=file:/nonexistent/secret | --clientSecret: cannot read the file /nonexistent/secret (NoSuchFileException)",
+      })
+  void cleartextToANetworkHostAndUnreadableSecretsAreRefused(String option, String message) {
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> DirectJob.build(with(MGMT, option)));
+    assertThat(error.getMessage(), is(message));
+  }
+
+  @Test
+  void cleartextToLoopbackIsAllowed() {
+    DirectJob.build(with(with(MGMT, "--mgmtUrl=http://127.0.0.1:8080/hri"), "--oauthUrl=http://localhost:8080/oauth"));
+  }
+
   @Test
   void aStateTtlShorterThanTheManagementApiRetryLimitIsRefused() {
     IllegalArgumentException error =
