@@ -7,7 +7,13 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +43,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaBrokerExtension.class)
 public class HostileInputJobTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
+  /** In every payload: it must appear in no log line and no invalid-record notice. */
+  private static final String MARKER = "PAYLOAD-MARKER-5d1e";
+  private static final String BODY = "{\"note\":\"" + MARKER + "\"}";
 
   /** The runner the scenario runs on; subclasses in the runner modules rerun it elsewhere. */
   protected List<String> runnerArgs() {
@@ -45,6 +54,21 @@ public class HostileInputJobTest {
 
   @Test
   void hostileInputCostsItsRecordOrItsBatchAndTheStreamGoesOn(KafkaBroker broker) throws Exception {
+    // Everything the job and its libraries log in this JVM (slf4j-simple and java.util.logging write to it).
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(new TeeOutputStream(stderr, captured), true, StandardCharsets.UTF_8));
+    try {
+      runHostileStream(broker);
+    } finally {
+      System.setErr(stderr);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertThat(log.isEmpty(), is(false));
+    assertThat("the job's log output", log, not(containsString(MARKER)));
+  }
+
+  private void runHostileStream(KafkaBroker broker) throws Exception {
     try (FakeManagementApi api = FakeManagementApi.start();
         RunningJob job =
             RunningJob.start(
@@ -60,7 +84,7 @@ public class HostileInputJobTest {
       badHeaders.add(sendWithBatchId(job, new byte[] {(byte) 0xC3, 0x28}));
       badHeaders.add(sendWithBatchId(job, "a\u0007b".getBytes(StandardCharsets.UTF_8)));
       badHeaders.add(
-          job.kafka.send(input, "k", "{}", List.of(header("batchId", "twice"), header("batchId", "twice"))));
+          job.kafka.send(input, "k", BODY, List.of(header("batchId", "twice"), header("batchId", "twice"))));
       // Malformed notifications: skipped.
       job.kafka.send(job.topics.notification(), "n3",
           "{\"id\": \"n3\", \"status\": \"sendCompleted\", \"expectedRecordCount\": -5}");
@@ -77,15 +101,15 @@ public class HostileInputJobTest {
       api.respondWith("GET", "/batches/" + patient.id(), 401, 2);
       api.respondWithRetryAfter("GET", "/batches/" + patient.id(), 429, 1, "1");
       for (String batchId : List.of("rejected-400", "rejected-414", "elsewhere", patient.id())) {
-        job.send(batchId, "k1", "{}");
-        job.send(batchId, "k2", "{}");
+        job.send(batchId, "k1", BODY);
+        job.send(batchId, "k2", BODY);
       }
       // A batch whose verdict the API answers 404 (it was deleted meanwhile): given up, not retried.
       BatchNotification unknownToApi = Batches.started(Batches.newId("unknown-to-api"), input, -1);
       api.putBatch(unknownToApi.id(), new String(unknownToApi.toJson(), StandardCharsets.UTF_8));
       api.alwaysRespondWith("PUT", unknownToApi.id() + "/action/processingComplete", 404);
       job.notify(unknownToApi);
-      job.send(unknownToApi.id(), "k", "{}");
+      job.send(unknownToApi.id(), "k", BODY);
       job.notify(Batches.sendCompleted(unknownToApi, 1));
       // A notification about another stream's batch: ignored, no verdict for it.
       job.kafka.send(job.topics.notification(), "foreign",
@@ -94,14 +118,14 @@ public class HostileInputJobTest {
       // A validator that overflows its stack costs that record.
       BatchNotification deep = Batches.started(Batches.newId("deep"), input, -1);
       api.putBatch(deep.id(), new String(deep.toJson(), StandardCharsets.UTF_8));
-      job.send(deep.id(), "k1", "[".repeat(200_000));
+      job.send(deep.id(), "k1", "[".repeat(200_000) + MARKER);
       job.send(deep.id(), "k2", "[[]]");
       // A good batch after all of that.
       BatchNotification good = Batches.started(Batches.newId("good"), input, -1);
       api.putBatch(good.id(), new String(good.toJson(), StandardCharsets.UTF_8));
       job.notify(good);
       for (int i = 0; i < 5; i++) {
-        job.send(good.id(), "k" + i, "{}");
+        job.send(good.id(), "k" + i, BODY);
       }
       BatchNotification goodSent = Batches.sendCompleted(good, 5);
       api.putBatch(good.id(), new String(goodSent.toJson(), StandardCharsets.UTF_8));
@@ -139,6 +163,8 @@ public class HostileInputJobTest {
       assertThat(api.requests("PUT", "/batches/foreign/action/processingComplete"), empty());
       assertThat(api.requests("GET", "/batches/" + patient.id()), hasSize(4)); // 401, its repeat, 429, 200
       assertThat(job.result().getState(), is(PipelineResult.State.RUNNING));
+      assertThat(job.kafka.readAll(job.topics.invalid(), Duration.ofSeconds(1)).stream()
+          .map(r -> new String(r.value(), StandardCharsets.UTF_8)).filter(v -> v.contains(MARKER)).toList(), empty());
       assertThat(job.kafka.readAll(job.topics.output(), Duration.ofSeconds(1)).stream()
           .filter(r -> r.headers().lastHeader("batchId") == null).toList(), empty());
     }
@@ -157,9 +183,37 @@ public class HostileInputJobTest {
     }
   }
 
+  /** Writes to two streams. */
+  private static final class TeeOutputStream extends OutputStream {
+    private final OutputStream first;
+    private final OutputStream second;
+
+    TeeOutputStream(OutputStream first, OutputStream second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    @Override
+    public synchronized void write(int b) throws IOException {
+      first.write(b);
+      second.write(b);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) throws IOException {
+      first.write(b, off, len);
+      second.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      first.flush();
+    }
+  }
+
   private static RecordMetadata sendWithBatchId(RunningJob job, byte[] batchId) {
     return job.kafka.send(job.topics.input(), "k".getBytes(StandardCharsets.UTF_8),
-        "{}".getBytes(StandardCharsets.UTF_8), List.of(new RecordHeader("batchId", batchId)));
+        BODY.getBytes(StandardCharsets.UTF_8), List.of(new RecordHeader("batchId", batchId)));
   }
 
   private static Header header(String key, String value) {
