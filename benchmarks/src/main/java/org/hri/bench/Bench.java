@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.hri.pipeline.model.BatchStatus;
+import org.hri.testing.FlinkRest;
 import org.hri.testing.KafkaBroker;
 
 /**
@@ -89,6 +90,11 @@ public final class Bench {
     System.out.println("Written: " + config.resultsDir().resolve("results.md") + ", "
         + config.resultsDir().resolve("throughput.png"));
     report.resultLines().forEach(System.out::println);
+    List<String> failures = report.failures();
+    if (!failures.isEmpty()) {
+      failures.forEach(f -> System.out.println("bench: FAILED: " + f));
+      System.exit(1);
+    }
   }
 
   private Measurement baseline(Dataset data) throws Exception {
@@ -101,7 +107,7 @@ public final class Bench {
       copy.waitFor(30);
       Measurement m = new Measurement("kafka", "copy", data.name(), arrival.records(), arrival.bytes(),
           arrival.seconds(), copy.coresBetween(arrival.firstAppendMs(), arrival.completedMs()), copy.peakRssMib(),
-          null);
+          null, null);
       say("%s: %,.0f records/s, %.1f MB/s, %.2f cores", name, m.recordsPerSecond(), m.mbPerSecond(), m.cores());
       return m;
     }
@@ -121,25 +127,41 @@ public final class Bench {
 
   private Measurement job(String runner, String validator, Dataset data) throws Exception {
     String name = runner + "-" + validator + "-" + data.name();
+    FlinkRest flink = flinkRest(runner, name);
     try (IngestStream stream = load(name, data);
         TopicCounter out = new TopicCounter(broker.bootstrapServers(), stream.topics.output(), warmup(data));
         TopicCounter invalid = new TopicCounter(broker.bootstrapServers(), stream.topics.invalid());
         VerdictCollector verdicts = new VerdictCollector(broker.bootstrapServers(), stream.topics.notification());
-        ChildJvm job = startJob(name, runner, stream, List.of("--validator=" + validator))) {
-      TopicCounter.Arrival arrival = out.await(data.records(), RUN_DEADLINE, job);
-      double cores = job.coresBetween(arrival.firstAppendMs(), arrival.completedMs());
-      verdicts.awaitTotal(config.batches(), Duration.ofMinutes(2), job);
-      check(name, "invalid records", invalid.countAll(), 0);
-      check(name, "completed batches", verdicts.count(BatchStatus.COMPLETED), config.batches());
-      Measurement.Latency latency = config.latencyBatches() == 0 ? null : verdictLatency(name, stream, verdicts, job);
-      Measurement m = new Measurement(runner, validator, data.name(), arrival.records(), arrival.bytes(),
-          arrival.seconds(), cores, job.peakRssMib(), latency);
-      String latencyText = latency == null ? ""
-          : "; verdict latency beyond delay median %d ms, max %d ms".formatted(latency.medianMs(), latency.maxMs());
-      say("%s: %,.0f records/s, %.1f MB/s, %.2f cores%s", name, m.recordsPerSecond(), m.mbPerSecond(), cores,
-          latencyText);
-      return m;
+        ChildJvm job = startJob(name, runner, stream, List.of("--validator=" + validator), flink)) {
+      FlinkHealth.Watch watch = flink == null ? null : new FlinkHealth.Watch(flink);
+      try {
+        return measure(name, runner, validator, data, stream, out, invalid, verdicts, job, watch);
+      } catch (Exception | AssertionError e) {
+        if (watch != null) { // what Flink counted tells a failed checkpoint's restart loop from a slow run
+          throw new IllegalStateException(e.getMessage() + "; " + watch.describe(), e);
+        }
+        throw e;
+      }
     }
+  }
+
+  private Measurement measure(String name, String runner, String validator, Dataset data, IngestStream stream,
+      TopicCounter out, TopicCounter invalid, VerdictCollector verdicts, ChildJvm job, FlinkHealth.Watch watch)
+      throws Exception {
+    TopicCounter.Arrival arrival = out.await(data.records(), RUN_DEADLINE, job);
+    double cores = job.coresBetween(arrival.firstAppendMs(), arrival.completedMs());
+    verdicts.awaitTotal(config.batches(), Duration.ofMinutes(2), job);
+    check(name, "invalid records", invalid.countAll(), 0);
+    check(name, "completed batches", verdicts.count(BatchStatus.COMPLETED), config.batches());
+    Measurement.Latency latency = config.latencyBatches() == 0 ? null : verdictLatency(name, stream, verdicts, job);
+    FlinkHealth health = watch == null ? null : watch.read();
+    Measurement m = new Measurement(runner, validator, data.name(), arrival.records(), arrival.bytes(),
+        arrival.seconds(), cores, job.peakRssMib(), latency, health);
+    String latencyText = latency == null ? ""
+        : "; verdict latency beyond delay median %d ms, max %d ms".formatted(latency.medianMs(), latency.maxMs());
+    say("%s: %,.0f records/s, %.1f MB/s, %.2f cores%s%s", name, m.recordsPerSecond(), m.mbPerSecond(), cores,
+        latencyText, healthText(health));
+    return m;
   }
 
   /**
@@ -187,6 +209,7 @@ public final class Bench {
       extra.add("--stateBackend=filesystem");
       extra.add("--stateBackendStoragePath=" + checkpoints.toUri());
     }
+    FlinkRest flink = flinkRest(runner, name);
     try (IngestStream stream = IngestStream.create(broker, name);
         TopicCounter out = new TopicCounter(broker.bootstrapServers(), stream.topics.output())) {
       byte[] body = Dataset.small(1).body(0);
@@ -198,26 +221,42 @@ public final class Bench {
       }
       stream.flush();
       try (VerdictCollector verdicts = new VerdictCollector(broker.bootstrapServers(), stream.topics.notification());
-          ChildJvm job = startJob(name, runner, stream, extra)) {
-        out.await(batches, RUN_DEADLINE, job);
-        say("%s: %,d batches open, each with its record on *.out", name, batches);
-        long checkpointMib = "flink".equals(runner) ? newestCheckpointMib(checkpoints, job) : -1;
-        long heapOpen = job.heapAfterGcMib();
-        long start = System.currentTimeMillis();
-        for (int b = 0; b < batches; b++) {
-          String id = IngestStream.batchId(name, b);
-          stream.notify(IngestStream.sendCompleted(id, stream.topics.input(), 1));
+          ChildJvm job = startJob(name, runner, stream, extra, flink)) {
+        FlinkHealth.Watch watch = flink == null ? null : new FlinkHealth.Watch(flink);
+        try {
+          return measureTracker(name, runner, batches, checkpoints, stream, out, verdicts, job, watch);
+        } catch (Exception | AssertionError e) {
+          if (watch != null) {
+            throw new IllegalStateException(e.getMessage() + "; " + watch.describe(), e);
+          }
+          throw e;
         }
-        stream.flush();
-        verdicts.awaitTotal(batches, RUN_DEADLINE, job);
-        double seconds = (System.currentTimeMillis() - start) / 1000.0;
-        TrackerScale t = new TrackerScale(runner, batches, heapOpen, checkpointMib, seconds,
-            verdicts.count(BatchStatus.COMPLETED), verdicts.count(BatchStatus.FAILED), job.peakRssMib());
-        say("%s: heap %d MiB with all open, checkpoint %d MiB, all %,d verdicts in %.1f s (%,d completed,"
-            + " %,d failed)", name, t.heapOpenMib(), checkpointMib, batches, seconds, t.completed(), t.failed());
-        return t;
       }
     }
+  }
+
+  private TrackerScale measureTracker(String name, String runner, int batches, Path checkpoints,
+      IngestStream stream, TopicCounter out, VerdictCollector verdicts, ChildJvm job, FlinkHealth.Watch watch)
+      throws Exception {
+    out.await(batches, RUN_DEADLINE, job);
+    say("%s: %,d batches open, each with its record on *.out", name, batches);
+    long checkpointMib = "flink".equals(runner) ? newestCheckpointMib(checkpoints, job) : -1;
+    long heapOpen = job.heapAfterGcMib();
+    long start = System.currentTimeMillis();
+    for (int b = 0; b < batches; b++) {
+      String id = IngestStream.batchId(name, b);
+      stream.notify(IngestStream.sendCompleted(id, stream.topics.input(), 1));
+    }
+    stream.flush();
+    verdicts.awaitTotal(batches, RUN_DEADLINE, job);
+    double seconds = (System.currentTimeMillis() - start) / 1000.0;
+    FlinkHealth health = watch == null ? null : watch.read();
+    TrackerScale t = new TrackerScale(runner, batches, heapOpen, checkpointMib, seconds,
+        verdicts.count(BatchStatus.COMPLETED), verdicts.count(BatchStatus.FAILED), job.peakRssMib(), health);
+    say("%s: heap %d MiB with all open, checkpoint %d MiB, all %,d verdicts in %.1f s (%,d completed,"
+        + " %,d failed)%s", name, t.heapOpenMib(), checkpointMib, batches, seconds, t.completed(), t.failed(),
+        healthText(health));
+    return t;
   }
 
   /** The size of the newest completed checkpoint, once one was taken after every batch was in state. */
@@ -264,7 +303,17 @@ public final class Bench {
     return stream;
   }
 
-  private ChildJvm startJob(String name, String runner, IngestStream stream, List<String> extra)
+  /** For a Flink run, the REST endpoint its embedded cluster will have; null for other runners. */
+  private FlinkRest flinkRest(String runner, String name) {
+    return "flink".equals(runner) ? FlinkRest.configure(logs.resolve(name + "-flink-conf")) : null;
+  }
+
+  private static String healthText(FlinkHealth health) {
+    return health == null ? "" : "; %d failed checkpoints, %d restarts (%d failed while starting)".formatted(
+        health.failedCheckpoints(), health.restarts(), health.startupFailed());
+  }
+
+  private ChildJvm startJob(String name, String runner, IngestStream stream, List<String> extra, FlinkRest flink)
       throws IOException {
     List<String> args = new ArrayList<>(List.of(
         "--brokers=" + broker.bootstrapServers(), "--input=" + stream.topics.input(), "--standalone",
@@ -275,7 +324,7 @@ public final class Bench {
     jvm.addAll(config.jobJvm());
     if ("flink".equals(runner)) {
       jvm.addAll(ChildJvm.FLINK_JAVA17_OPTS);
-      args.addAll(List.of("--flinkMaster=[local]", "--parallelism=2"));
+      args.addAll(List.of("--flinkMaster=[local]", "--parallelism=2", flink.confDirArg()));
       // The job jar leaves logging to the cluster; embedded, it would have none, so lend it the bench's binding.
       String classpath = config.flinkJar() + File.pathSeparator + slf4jBinding();
       return ChildJvm.start(name, jvm, classpath, "org.hri.runners.flink.FlinkJob", args, logs);

@@ -2,7 +2,7 @@ package org.hri.bench;
 
 /**
  * One throughput run: the job (or the Kafka copy baseline) over one data set, with the verdict latencies
- * measured afterwards on the same job.
+ * measured afterwards on the same job, and for a Flink run its failed checkpoints and restarts (null otherwise).
  */
 record Measurement(
     String runner,
@@ -13,7 +13,8 @@ record Measurement(
     double seconds,
     double cores,
     long peakRssMib,
-    Latency latency) {
+    Latency latency,
+    FlinkHealth flink) {
 
   /** Verdict latency beyond the completion delay, over the latency batches; null for the baseline. */
   record Latency(long medianMs, long maxMs, int batches) {}

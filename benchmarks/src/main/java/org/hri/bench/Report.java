@@ -37,25 +37,57 @@ final class Report {
     StringBuilder md = new StringBuilder();
     md.append("Machine: ").append(machine).append("\n\n");
     md.append("| runner | validator | data | records measured | records/s | MB/s | ratio to Kafka | job CPU (cores) |"
-        + " peak RSS (MiB) | verdict latency beyond delay, median / max (ms) |\n");
-    md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        + " peak RSS (MiB) | verdict latency beyond delay, median / max (ms) | failed checkpoints / restarts |\n");
+    md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Measurement m : runs) {
-      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %,.0f | %.1f | %.2f | %.2f | %,d | %s |%n",
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %,.0f | %.1f | %.2f | %.2f | %,d | %s | %s |%n",
           m.runner(), m.validator(), m.data(), m.records(), m.recordsPerSecond(), m.mbPerSecond(),
           ratioToKafka(m), m.cores(), m.peakRssMib(),
-          m.latency() == null ? "—" : m.latency().medianMs() + " / " + m.latency().maxMs()));
+          m.latency() == null ? "—" : m.latency().medianMs() + " / " + m.latency().maxMs(), cell(m.flink())));
     }
     if (!trackers.isEmpty()) {
       md.append("\n| tracker scale | open batches | heap after GC, all open (MiB) | checkpoint (MiB) |"
-          + " all verdicts in (s) | completed | failed | peak RSS (MiB) |\n");
-      md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+          + " all verdicts in (s) | completed | failed | peak RSS (MiB) | failed checkpoints / restarts |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (TrackerScale t : trackers) {
-        md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %.1f | %,d | %,d | %,d |%n",
+        md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %.1f | %,d | %,d | %,d | %s |%n",
             t.runner(), t.batches(), t.heapOpenMib(), t.checkpointMib() < 0 ? "—" : t.checkpointMib(),
-            t.verdictSeconds(), t.completed(), t.failed(), t.peakRssMib()));
+            t.verdictSeconds(), t.completed(), t.failed(), t.peakRssMib(), cell(t.flink())));
       }
     }
     return md.toString();
+  }
+
+  private static String cell(FlinkHealth flink) {
+    return flink == null ? "—" : flink.cell();
+  }
+
+  /**
+   * Flink's numbers for a RESULT line: failed checkpoints (once the job was steady) and restarts, then the
+   * checkpoints Flink counted as failed while the job started; nothing for other runners.
+   */
+  private static String flinkFields(String prefix, FlinkHealth flink) {
+    return flink == null ? "" : String.format(Locale.ROOT, " %sfailed_checkpoints=%d %srestarts=%d"
+        + " %sstartup_failed_checkpoints=%d", prefix, flink.failedCheckpoints(), prefix, flink.restarts(), prefix,
+        flink.startupFailed());
+  }
+
+  /** The runs that must fail the benchmark: a Flink run with a failed checkpoint or a restart. */
+  List<String> failures() {
+    List<String> failures = new ArrayList<>();
+    for (Measurement m : runs) {
+      if (m.flink() != null && !m.flink().clean()) {
+        failures.add(String.format(Locale.ROOT, "%s %s %s: %d failed checkpoints, %d restarts", m.runner(),
+            m.validator(), m.data(), m.flink().failedCheckpoints(), m.flink().restarts()));
+      }
+    }
+    for (TrackerScale t : trackers) {
+      if (t.flink() != null && !t.flink().clean()) {
+        failures.add(String.format(Locale.ROOT, "tracker scale on %s: %d failed checkpoints, %d restarts",
+            t.runner(), t.flink().failedCheckpoints(), t.flink().restarts()));
+      }
+    }
+    return failures;
   }
 
   List<String> resultLines() {
@@ -63,8 +95,9 @@ final class Report {
     for (Measurement m : runs) {
       if (!m.isBaseline()) {
         lines.add(String.format(Locale.ROOT,
-            "RESULT runner=%s validator=%s data=%s records_per_s=%.0f mb_per_s=%.2f ratio_to_kafka=%.3f",
-            m.runner(), m.validator(), m.data(), m.recordsPerSecond(), m.mbPerSecond(), ratioToKafka(m)));
+            "RESULT runner=%s validator=%s data=%s records_per_s=%.0f mb_per_s=%.2f ratio_to_kafka=%.3f%s",
+            m.runner(), m.validator(), m.data(), m.recordsPerSecond(), m.mbPerSecond(), ratioToKafka(m),
+            flinkFields("", m.flink())));
       }
     }
     headlineLatency().ifPresent(latency -> lines.add(String.format(Locale.ROOT,
@@ -72,8 +105,9 @@ final class Report {
     for (TrackerScale t : trackers) {
       lines.add(String.format(Locale.ROOT,
           "RESULT tracker_runner=%s tracker_batches=%d tracker_heap_mib=%d tracker_checkpoint_mib=%d"
-              + " tracker_verdict_s=%.1f tracker_correct=%s",
-          t.runner(), t.batches(), t.heapOpenMib(), t.checkpointMib(), t.verdictSeconds(), t.correct()));
+              + " tracker_verdict_s=%.1f tracker_correct=%s%s",
+          t.runner(), t.batches(), t.heapOpenMib(), t.checkpointMib(), t.verdictSeconds(), t.correct(),
+          flinkFields("tracker_", t.flink())));
     }
     return lines;
   }

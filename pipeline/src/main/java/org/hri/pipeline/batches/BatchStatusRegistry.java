@@ -5,12 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.values.KV;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.BatchStatusCoder;
 
@@ -19,49 +21,69 @@ import org.hri.pipeline.model.BatchStatusCoder;
  * notifications read out of order never move a batch back. Batches are forgotten a retention period after
  * reaching a final status, or after being idle for the state time-to-live; a record of a forgotten batch is
  * then resolved like any record of an unknown batch.
+ *
+ * <p>An immutable value: it lives in Beam state, and Flink's heap state backend serializes the stored object
+ * in its asynchronous snapshot while the job goes on, so a change must build a new registry rather than change
+ * the one read from state. {@link #withUpdates} copies the entries once for a whole publishing interval.
  */
 public final class BatchStatusRegistry {
-  private final Map<String, Entry> entries;
-  private long version;
+  public static final BatchStatusRegistry EMPTY = new BatchStatusRegistry(0, Map.of());
+
+  private final Map<String, Entry> entries; // never changed after construction
+  private final long version;
 
   private record Entry(BatchStatus status, long updatedMillis) {}
 
-  public BatchStatusRegistry() {
-    this(0, new HashMap<>());
-  }
-
   private BatchStatusRegistry(long version, Map<String, Entry> entries) {
     this.version = version;
-    this.entries = entries;
+    this.entries = Collections.unmodifiableMap(entries);
   }
 
-  /** Records a batch's status as of {@code now}; returns false when the update changes nothing. */
-  public boolean update(String batchId, BatchStatus status, Instant now) {
-    Entry current = entries.get(batchId);
-    if (current != null && !status.supersedes(current.status)) {
-      return false;
-    }
-    entries.put(batchId, new Entry(status, now.toEpochMilli()));
-    if (current != null && current.status == status) {
-      return false; // a repeated notification only keeps the batch from idling out
-    }
-    version++;
-    return true;
-  }
-
-  /** Forgets final batches older than {@code finalRetention} and any batch idle longer than {@code idleTtl}. */
-  public void prune(Instant now, Duration finalRetention, Duration idleTtl) {
+  /**
+   * The registry after {@code updates} (in any order) as of {@code now}, without the final batches older than
+   * {@code finalRetention} and the batches idle longer than {@code idleTtl}. The version grows by one for each
+   * update that changes a status and by one when anything is forgotten; a repeated status only keeps its batch
+   * from idling out. Returns this registry itself when nothing at all changes.
+   */
+  public BatchStatusRegistry withUpdates(
+      Iterable<KV<String, BatchStatus>> updates, Instant now, Duration finalRetention, Duration idleTtl) {
+    Map<String, Entry> next = null; // copied at the first change: one copy per call, not one per update
+    long nextVersion = version;
     long nowMillis = now.toEpochMilli();
-    boolean removed =
-        entries
-            .values()
-            .removeIf(
-                e ->
-                    nowMillis - e.updatedMillis
-                        > (e.status.isFinal() ? finalRetention : idleTtl).toMillis());
-    if (removed) {
-      version++;
+    for (KV<String, BatchStatus> update : updates) {
+      Map<String, Entry> current = next == null ? entries : next;
+      Entry known = current.get(update.getKey());
+      BatchStatus status = update.getValue();
+      if (known != null && !status.supersedes(known.status)) {
+        continue;
+      }
+      if (next == null) {
+        next = new HashMap<>(entries);
+      }
+      next.put(update.getKey(), new Entry(status, nowMillis));
+      if (known == null || known.status != status) {
+        nextVersion++;
+      }
     }
+    long finalMillis = finalRetention.toMillis();
+    long idleMillis = idleTtl.toMillis();
+    boolean removed = false;
+    for (Map.Entry<String, Entry> e : (next == null ? entries : next).entrySet()) {
+      Entry entry = e.getValue();
+      if (nowMillis - entry.updatedMillis > (entry.status.isFinal() ? finalMillis : idleMillis)) {
+        removed = true;
+        break;
+      }
+    }
+    if (removed) {
+      if (next == null) {
+        next = new HashMap<>(entries);
+      }
+      next.values().removeIf(
+          e -> nowMillis - e.updatedMillis > (e.status.isFinal() ? finalMillis : idleMillis));
+      nextVersion++;
+    }
+    return next == null ? this : new BatchStatusRegistry(nextVersion, next);
   }
 
   public BatchStatusSnapshot snapshot() {

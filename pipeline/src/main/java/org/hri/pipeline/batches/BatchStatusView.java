@@ -175,28 +175,22 @@ public final class BatchStatusView
         @StateId(SCHEDULED) ValueState<Boolean> scheduled,
         OutputReceiver<BatchStatusSnapshot> out) {
       BatchStatusRegistry batches = current(registry);
-      long versionBefore = batches.version();
-      Instant now = Instant.now();
-      boolean updated = false;
-      // In any order: statuses only move forward, so the bag's order does not matter.
-      for (KV<String, BatchStatus> update : pending.read()) {
-        batches.update(update.getKey(), update.getValue(), now); // a repeat keeps its batch from idling out
-        updated = true;
-      }
-      batches.prune(now, finalRetention, idleTtl);
+      // In any order: statuses only move forward. A new registry, once per interval: the one read from state
+      // may be in the middle of an asynchronous snapshot and must not change (docs/architecture.md).
+      BatchStatusRegistry next = batches.withUpdates(pending.read(), Instant.now(), finalRetention, idleTtl);
       pending.clear();
       scheduled.clear();
-      if (updated || batches.version() != versionBefore) {
-        registry.write(batches);
+      if (next != batches) { // a repeated status only refreshes its batch's time, but that is kept too
+        registry.write(next);
       }
-      if (batches.version() != versionBefore) {
-        out.output(batches.snapshot());
+      if (next.version() != batches.version()) {
+        out.output(next.snapshot());
       }
     }
 
     private static BatchStatusRegistry current(ValueState<BatchStatusRegistry> registry) {
       BatchStatusRegistry batches = registry.read();
-      return batches != null ? batches : new BatchStatusRegistry();
+      return batches != null ? batches : BatchStatusRegistry.EMPTY;
     }
   }
 }

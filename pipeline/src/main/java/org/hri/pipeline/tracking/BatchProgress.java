@@ -15,17 +15,36 @@ import org.hri.pipeline.model.BatchStatus;
  * What the tracker knows of one batch — valid and invalid counts, the latest notification, whether a verdict
  * was given — and the rules that turn it into a verdict (spec §5.3, with the threshold meaning "reaches").
  * Plain Java: the Beam DoFn only stores it and acts on its {@link Decision}s.
+ *
+ * <p>An immutable value: it lives in Beam state, and Flink's heap state backend may be serializing the stored
+ * object in an asynchronous snapshot while the job goes on. Each event gives a {@link Decision} that carries
+ * the next progress, for the DoFn to write back.
  */
 public final class BatchProgress {
-  private long valid;
-  private long invalid;
-  private BatchNotification notification;
-  private boolean finished;
+  /** A batch the tracker has heard nothing of. */
+  public static final BatchProgress EMPTY = new BatchProgress(0, 0, null, false);
 
-  /** What the tracker does after an event. */
-  public record Decision(Action action, BatchNotification verdict) {
-    static final Decision NONE = new Decision(Action.NONE, null);
-    static final Decision ARM_COMPLETION = new Decision(Action.ARM_COMPLETION_TIMER, null);
+  private final long valid;
+  private final long invalid;
+  private final BatchNotification notification;
+  private final boolean finished;
+
+  private BatchProgress(long valid, long invalid, BatchNotification notification, boolean finished) {
+    this.valid = valid;
+    this.invalid = invalid;
+    this.notification = notification;
+    this.finished = finished;
+  }
+
+  /** What the tracker does after an event, and the batch's progress after it. */
+  public record Decision(Action action, BatchNotification verdict, BatchProgress next) {
+    static Decision none(BatchProgress next) {
+      return new Decision(Action.NONE, null, next);
+    }
+
+    static Decision armCompletion(BatchProgress next) {
+      return new Decision(Action.ARM_COMPLETION_TIMER, null, next);
+    }
   }
 
   public enum Action {
@@ -37,28 +56,24 @@ public final class BatchProgress {
   }
 
   public Decision add(BatchCounts counts) {
-    valid += counts.valid();
-    invalid += counts.invalid();
-    return check();
+    return new BatchProgress(valid + counts.valid(), invalid + counts.invalid(), notification, finished).check();
   }
 
   /** Keeps the notification unless it would move the batch's status back (out-of-order delivery). */
   public Decision update(BatchNotification latest) {
-    if (notification == null || latest.status().supersedes(notification.status())) {
-      notification = latest;
-    }
-    return check();
+    boolean newer = notification == null || latest.status().supersedes(notification.status());
+    return (newer ? new BatchProgress(valid, invalid, latest, finished) : this).check();
   }
 
   /** The completion delay has passed: complete the batch if its counts still match. */
   public Decision completionDue() {
-    return !finished && countsMatch() ? finish(BatchStatus.COMPLETED, null) : Decision.NONE;
+    return !finished && countsMatch() ? finish(BatchStatus.COMPLETED, null) : Decision.none(this);
   }
 
   private Decision check() {
     // A batch the Management API already closed gets no verdict from here (it allows completed -> failed).
     if (notification == null || finished || notification.status().isFinal()) {
-      return Decision.NONE;
+      return Decision.none(this);
     }
     long threshold = notification.invalidThreshold();
     if (threshold > BatchNotification.NO_THRESHOLD && invalid >= threshold) {
@@ -68,7 +83,7 @@ public final class BatchProgress {
               + " >= invalidThreshold: " + threshold);
     }
     if (countsMatch()) {
-      return Decision.ARM_COMPLETION;
+      return Decision.armCompletion(this);
     }
     Long expected = notification.expectedCount();
     if (notification.status() == BatchStatus.SEND_COMPLETED && expected != null && total() > expected) {
@@ -77,7 +92,7 @@ public final class BatchProgress {
           "Failing batch: " + notification.id() + ", received too many records, actualRecordCount: " + total()
               + " > expectedRecordCount: " + expected);
     }
-    return Decision.NONE;
+    return Decision.none(this);
   }
 
   private boolean countsMatch() {
@@ -88,9 +103,10 @@ public final class BatchProgress {
   }
 
   private Decision finish(BatchStatus verdict, String failureMessage) {
-    finished = true;
     return new Decision(
-        Action.EMIT, notification.withVerdict(verdict, total(), invalid, failureMessage, notification.endDate()));
+        Action.EMIT,
+        notification.withVerdict(verdict, total(), invalid, failureMessage, notification.endDate()),
+        new BatchProgress(valid, invalid, notification, true));
   }
 
   public long valid() {
@@ -128,12 +144,10 @@ public final class BatchProgress {
 
     @Override
     public BatchProgress decode(InputStream in) throws IOException {
-      BatchProgress progress = new BatchProgress();
-      progress.valid = VarLongCoder.of().decode(in);
-      progress.invalid = VarLongCoder.of().decode(in);
-      progress.finished = BooleanCoder.of().decode(in);
-      progress.notification = NOTIFICATION.decode(in);
-      return progress;
+      long valid = VarLongCoder.of().decode(in);
+      long invalid = VarLongCoder.of().decode(in);
+      boolean finished = BooleanCoder.of().decode(in);
+      return new BatchProgress(valid, invalid, NOTIFICATION.decode(in), finished);
     }
   }
 }

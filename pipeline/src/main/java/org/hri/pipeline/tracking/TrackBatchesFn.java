@@ -52,11 +52,11 @@ final class TrackBatchesFn extends DoFn<KV<String, TrackerEvent>, BatchNotificat
       OutputReceiver<BatchNotification> out) {
     BatchProgress progress = state.read();
     if (progress == null) {
-      progress = new BatchProgress();
+      progress = BatchProgress.EMPTY;
     }
     TrackerEvent event = element.getValue();
     Decision decision = event.counts() != null ? progress.add(event.counts()) : progress.update(event.notification());
-    state.write(progress);
+    write(state, progress, decision);
     act(decision, completion, out);
     expire.offset(stateTtl).setRelative();
   }
@@ -71,7 +71,7 @@ final class TrackBatchesFn extends DoFn<KV<String, TrackerEvent>, BatchNotificat
       return; // expired meanwhile
     }
     Decision decision = progress.completionDue();
-    state.write(progress);
+    write(state, progress, decision);
     act(decision, completion, out);
   }
 
@@ -79,6 +79,16 @@ final class TrackBatchesFn extends DoFn<KV<String, TrackerEvent>, BatchNotificat
   public void onExpire(@StateId(PROGRESS) ValueState<BatchProgress> state, @TimerId(COMPLETION) Timer completion) {
     state.clear();
     completion.clear();
+  }
+
+  /**
+   * Writes the decision's next progress, a new value: the one read from state is never changed, as Flink's heap
+   * state backend may be serializing it in an asynchronous snapshot.
+   */
+  private static void write(ValueState<BatchProgress> state, BatchProgress read, Decision decision) {
+    if (decision.next() != read) {
+      state.write(decision.next());
+    }
   }
 
   private void act(Decision decision, Timer completion, OutputReceiver<BatchNotification> out) {

@@ -78,11 +78,11 @@ class BatchProgressTest {
   }
 
   /**
-   * Drives one batch's {@link BatchProgress} the way {@code TrackBatchesFn} does: arms a completion timer on
-   * ARM_COMPLETION_TIMER, clears it on EMIT, and collects the verdicts.
+   * Drives one batch's {@link BatchProgress} the way {@code TrackBatchesFn} does: keeps each decision's next
+   * progress, arms a completion timer on ARM_COMPLETION_TIMER, clears it on EMIT, and collects the verdicts.
    */
   static final class Harness {
-    final BatchProgress progress = new BatchProgress();
+    BatchProgress progress = BatchProgress.EMPTY;
     final List<BatchNotification> out = new ArrayList<>();
     boolean timerArmed;
 
@@ -120,6 +120,17 @@ class BatchProgressTest {
     }
 
     private void act(Decision decision) {
+      BatchProgress before = progress;
+      long validBefore = before.valid();
+      long invalidBefore = before.invalid();
+      BatchNotification notificationBefore = before.notification();
+      boolean finishedBefore = before.finished();
+      progress = decision.next();
+      // The progress the decision came from is never changed: it may be in a checkpoint being written.
+      assertThat(before.valid(), is(validBefore));
+      assertThat(before.invalid(), is(invalidBefore));
+      assertThat(before.notification(), sameInstance(notificationBefore));
+      assertThat(before.finished(), is(finishedBefore));
       switch (decision.action()) {
         case NONE -> assertThat(decision.verdict(), nullValue());
         case ARM_COMPLETION_TIMER -> {
@@ -173,10 +184,10 @@ class BatchProgressTest {
 
   @Test
   void decisionsAreNone() {
-    BatchProgress progress = new BatchProgress();
-    Decision decision = progress.add(new BatchCounts(3, 9));
+    Decision decision = BatchProgress.EMPTY.add(new BatchCounts(3, 9));
     assertThat(decision.action(), is(Action.NONE));
     assertThat(decision.verdict(), nullValue());
+    assertThat(decision.next().total(), is(12L));
   }
 
   // ---- InvalidThreshold ----
@@ -226,9 +237,9 @@ class BatchProgressTest {
   @Test
   void singleDeltaOfSevenWithThresholdFive() {
     BatchNotification started = started();
-    BatchProgress progress = new BatchProgress();
-    assertThat(progress.update(started).action(), is(Action.NONE));
-    Decision decision = progress.add(BatchCounts.ofInvalid(7));
+    Decision notified = BatchProgress.EMPTY.update(started);
+    assertThat(notified.action(), is(Action.NONE));
+    Decision decision = notified.next().add(BatchCounts.ofInvalid(7));
     assertThat(decision.action(), is(Action.EMIT));
     assertThat(decision.verdict(), is(verdict(started, BatchStatus.FAILED, 7, 7, thresholdMessage(7, 5))));
     assertThat(
@@ -381,20 +392,20 @@ class BatchProgressTest {
 
   @Test
   void completionDueRechecksTheCurrentCounts() {
-    BatchProgress progress = new BatchProgress();
-    progress.update(sendCompleted(2));
-    assertThat(progress.add(BatchCounts.ofValid(2)).action(), is(Action.ARM_COMPLETION_TIMER));
+    Decision matched = BatchProgress.EMPTY.update(sendCompleted(2)).next().add(BatchCounts.ofValid(2));
+    assertThat(matched.action(), is(Action.ARM_COMPLETION_TIMER));
     // A timer that fires late, after the batch got an extra record and failed, does nothing.
-    assertThat(progress.add(BatchCounts.ofValid(1)).action(), is(Action.EMIT));
-    assertThat(progress.completionDue().action(), is(Action.NONE));
+    Decision failed = matched.next().add(BatchCounts.ofValid(1));
+    assertThat(failed.action(), is(Action.EMIT));
+    assertThat(failed.next().completionDue().action(), is(Action.NONE));
   }
 
   @Test
   void completionDueWithoutANotificationDoesNothing() {
-    BatchProgress progress = new BatchProgress();
-    progress.add(BatchCounts.ofValid(2));
+    BatchProgress progress = BatchProgress.EMPTY.add(BatchCounts.ofValid(2)).next();
     Decision decision = progress.completionDue();
     assertThat(decision.action(), is(Action.NONE));
+    assertThat(decision.next(), sameInstance(progress));
     assertThat(progress.finished(), is(false));
   }
 
@@ -642,14 +653,36 @@ class BatchProgressTest {
     assertThat(h.progress.finished(), is(true));
   }
 
+  // ---- Immutability ----
+  /** Flink's heap state backend may be serializing the stored progress while the next event is handled. */
+  @Test
+  void eventsLeaveTheProgressTheyStartFromAsItWas() {
+    BatchProgress started = BatchProgress.EMPTY.update(sendCompleted(3)).next().add(BatchCounts.ofValid(2)).next();
+    Decision counted = started.add(new BatchCounts(1, 0));
+    Decision notified = started.update(notification(ID, BatchStatus.TERMINATED, 3L, THRESHOLD));
+    Decision completed = counted.next().completionDue();
+
+    assertThat(counted.action(), is(Action.ARM_COMPLETION_TIMER));
+    assertThat(completed.action(), is(Action.EMIT));
+    assertThat(started.valid(), is(2L));
+    assertThat(started.notification().status(), is(BatchStatus.SEND_COMPLETED));
+    assertThat(notified.next().notification().status(), is(BatchStatus.TERMINATED));
+    assertThat(counted.next().valid(), is(3L));
+    assertThat(counted.next().finished(), is(false));
+    assertThat(completed.next().finished(), is(true));
+    assertThat(BatchProgress.EMPTY.total(), is(0L));
+    assertThat(BatchProgress.EMPTY.notification(), nullValue());
+    // A decision that changes nothing keeps the same value, so the tracker writes nothing.
+    assertThat(started.completionDue().next(), sameInstance(started));
+    assertThat(completed.next().add(BatchCounts.ofValid(1)).next().finished(), is(true));
+  }
+
   // ---- StateCoder ----
   @Test
   void progressSurvivesTheCoder() throws Exception {
     BatchProgress.Coder coder = new BatchProgress.Coder();
     BatchNotification sendCompleted = sendCompleted(10);
-    BatchProgress progress = new BatchProgress();
-    progress.update(sendCompleted);
-    progress.add(new BatchCounts(6, 3));
+    BatchProgress progress = BatchProgress.EMPTY.update(sendCompleted).next().add(new BatchCounts(6, 3)).next();
 
     BatchProgress decoded = CoderUtils.clone(coder, progress);
     assertThat(decoded.valid(), is(6L));
@@ -662,14 +695,13 @@ class BatchProgressTest {
   @Test
   void finishedFlagAndEmptyProgressSurviveTheCoder() throws Exception {
     BatchProgress.Coder coder = new BatchProgress.Coder();
-    BatchProgress empty = CoderUtils.clone(coder, new BatchProgress());
+    BatchProgress empty = CoderUtils.clone(coder, BatchProgress.EMPTY);
     assertThat(empty.notification(), nullValue());
     assertThat(empty.total(), is(0L));
 
-    BatchProgress failed = new BatchProgress();
-    failed.update(started());
-    assertThat(failed.add(BatchCounts.ofInvalid(5)).action(), is(Action.EMIT));
-    BatchProgress decoded = CoderUtils.clone(coder, failed);
+    Decision failing = BatchProgress.EMPTY.update(started()).next().add(BatchCounts.ofInvalid(5));
+    assertThat(failing.action(), is(Action.EMIT));
+    BatchProgress decoded = CoderUtils.clone(coder, failing.next());
     assertThat(decoded.finished(), is(true));
     assertThat(decoded.add(BatchCounts.ofInvalid(5)).action(), is(Action.NONE));
   }
