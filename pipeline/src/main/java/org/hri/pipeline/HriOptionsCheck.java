@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.hri.pipeline.kafka.KafkaConfigFile;
 import org.hri.pipeline.secrets.Secret;
 import org.hri.pipeline.topics.TopicNames;
 import org.hri.pipeline.topics.TopicNamingException;
@@ -41,9 +42,15 @@ public final class HriOptionsCheck {
     }
   }
 
-  /** The {@code --kafkaProperties} entries as a map; entries are named by position, as values may be secret. */
+  /**
+   * The Kafka properties the options add to the job's own: variables for the keys of {@code --kafkaConfigFile},
+   * then the {@code --kafkaProperties} entries (named by position in errors, as values may be secret).
+   */
   public static Map<String, String> kafkaProperties(HriPipelineOptions options) {
     Map<String, String> properties = new LinkedHashMap<>();
+    if (options.getKafkaConfigFile() != null) {
+      properties.putAll(KafkaConfigFile.variables(options.getKafkaConfigFile()));
+    }
     List<String> entries = options.getKafkaProperties() == null ? List.of() : options.getKafkaProperties();
     for (int i = 0; i < entries.size(); i++) {
       String entry = entries.get(i);

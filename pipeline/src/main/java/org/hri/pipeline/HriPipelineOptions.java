@@ -28,6 +28,12 @@ public interface HriPipelineOptions extends PipelineOptions, StreamingOptions {
 
   void setPassword(String value);
 
+  @Description("A Kafka client .properties file (SCRAM, mTLS, OAUTHBEARER, values with commas); its values are read"
+      + " by the Kafka clients where they run and never enter the job's configuration")
+  String getKafkaConfigFile();
+
+  void setKafkaConfigFile(String value);
+
   @Description("Extra Kafka client properties as key=value, comma-separated; they override the job's")
   List<String> getKafkaProperties();
 

@@ -29,7 +29,7 @@ class StoppedJobTest {
   }
 
   @Test
-  void aFailedJobEndsTheWaitWithItsCause() {
+  void aFailedJobEndsTheWaitWithItsCause() throws InterruptedException {
     try (ValidatorTestRun run = ValidatorTestKit.forValidator(new BrokenSetup()).start()) {
       long start = System.nanoTime();
       AssertionError error =
@@ -37,6 +37,11 @@ class StoppedJobTest {
 
       assertThat(error.getMessage(), is("The job failed"));
       assertThat(rootCause(error).getMessage(), is("schema not found"));
+      // The DirectRunner reports the failure to waitUntilFinish a moment before getState() says FAILED.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (run.jobState() != PipelineResult.State.FAILED && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
       assertThat(run.jobState(), is(PipelineResult.State.FAILED));
       assertThat(Duration.ofNanos(System.nanoTime() - start), lessThan(ValidatorTestKit.DEFAULT_DEADLINE));
     }

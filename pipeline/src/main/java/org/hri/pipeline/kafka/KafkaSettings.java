@@ -17,6 +17,9 @@ public final class KafkaSettings implements Serializable {
   private final TopicNames topics;
   private final Map<String, String> extra;
 
+  /** Kafka's list of config providers: each source of variables adds its own. */
+  static final String CONFIG_PROVIDERS = "config.providers";
+
   public KafkaSettings(String brokers, String password, TopicNames topics, Map<String, String> extra) {
     this.brokers = brokers;
     this.password = password;
@@ -47,8 +50,7 @@ public final class KafkaSettings implements Serializable {
     if (password != null) {
       config.put("auto.offset.reset", "latest");
     }
-    config.putAll(extra);
-    return config;
+    return withExtra(config);
   }
 
   public Map<String, Object> producer() {
@@ -58,7 +60,14 @@ public final class KafkaSettings implements Serializable {
     // A soft cap that keeps requests under the 1 MB message limit of Event Streams (KAFKA-4169).
     config.put("batch.size", 16_384);
     config.put("max.request.size", 10_485_760);
-    config.putAll(extra);
+    return withExtra(config);
+  }
+
+  /** The extra properties win, except that config providers add up. */
+  private Map<String, Object> withExtra(Map<String, Object> config) {
+    extra.forEach(
+        (key, value) ->
+            config.merge(key, value, (ours, theirs) -> key.equals(CONFIG_PROVIDERS) ? ours + "," + theirs : theirs));
     return config;
   }
 

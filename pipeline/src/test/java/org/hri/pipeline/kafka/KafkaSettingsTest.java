@@ -4,14 +4,18 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.hri.pipeline.topics.TopicNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +68,38 @@ class KafkaSettingsTest {
     resolved.put("value.deserializer", ByteArrayDeserializer.class);
     assertThat(new ConsumerConfig(resolved).getPassword("sasl.jaas.config").value(),
         is("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"token\" password=\"s3cret\";"));
+  }
+
+  @Test
+  void aConfigFileGivesEveryKeyAsAVariableKafkaResolvesFromTheFile(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("client.properties"), String.join("\n",
+        "sasl.mechanism=SCRAM-SHA-512",
+        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\""
+            + " password=\"scram-secret\";",
+        "ssl.enabled.protocols=TLSv1.2,TLSv1.3", ""));
+    Path password = Files.writeString(dir.resolve("api-key"), "plain-secret\n");
+    KafkaSettings settings =
+        new KafkaSettings(BROKERS, "file:" + password, TOPICS, KafkaConfigFile.variables(file.toString()));
+    Map<String, Object> producer = settings.producer();
+
+    assertThat(producer.toString().contains("scram-secret"), is(false));
+    assertThat(producer.toString().contains("plain-secret"), is(false));
+    assertThat(producer.get("config.providers"), is("hri-file,hri-properties"));
+    Map<String, Object> resolved = new HashMap<>(producer);
+    resolved.put("key.serializer", ByteArraySerializer.class);
+    resolved.put("value.serializer", ByteArraySerializer.class);
+    ProducerConfig config = new ProducerConfig(resolved);
+    assertThat(config.getList("ssl.enabled.protocols"), is(List.of("TLSv1.2", "TLSv1.3")));
+    assertThat(config.getString("sasl.mechanism"), is("SCRAM-SHA-512"));
+    assertThat(config.getPassword("sasl.jaas.config").value(),
+        is("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"scram-secret\";"));
+  }
+
+  @Test
+  void anUnreadableConfigFileIsOneLineNamingTheOption() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> KafkaConfigFile.variables("/nonexistent/client.properties"));
+    assertThat(e.getMessage(), is("--kafkaConfigFile: cannot read /nonexistent/client.properties (NoSuchFileException)"));
   }
 
   @Test
