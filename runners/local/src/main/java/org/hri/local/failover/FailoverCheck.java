@@ -35,13 +35,14 @@ import org.hri.pipeline.model.InvalidRecord;
 import org.hri.pipeline.topics.TopicNames;
 
 /**
- * The failure test of the Flink job on a real session cluster (run by {@code scripts/flink-failover-test}): a
- * batch of several thousand records in flight, and either the TaskManager killed with SIGKILL mid-batch and
- * started again ({@code tm-kill}), or the Management API answering 503 for a minute around the verdict
- * ({@code api-outage}). Afterwards {@code *.out} and {@code *.invalid}, read {@code read_committed}, must hold
- * every record exactly once, the batch must be {@code completed} with exact counts, and the Management API
- * must have seen no conflicting status change. Exit code 0 when all holds. The {@code poison} scenario (hostile
- * input and API answers, no failure of the cluster) is {@link PoisonCheck}, which uses this class's helpers.
+ * The failure test of the Flink job on a real session cluster (run by {@code scripts/flink-failover-test}). This
+ * class runs {@code api-outage}: a batch of several thousand records in flight and the Management API answering
+ * 503 for a minute around the verdict. Afterwards {@code *.out} and {@code *.invalid}, read
+ * {@code read_committed}, must hold every record exactly once, the batch must be {@code completed} with exact
+ * counts, and the Management API must have seen no conflicting status change. Exit code 0 when all holds.
+ * {@code tm-kill} (repeated TaskManager kills) and {@code broker-restart} (the Kafka broker killed and started
+ * again) are {@link DisruptionCheck}; {@code poison} (hostile input and API answers, no failure of the cluster)
+ * is {@link PoisonCheck}. Both use this class's helpers.
  */
 public final class FailoverCheck {
   static final String TENANT = "failover";
@@ -51,19 +52,27 @@ public final class FailoverCheck {
   final String brokers;
   private final int records;
   private final String scenario;
-  private final Path root;
+  final Path root;
   final String flinkPort;
   private final String flinkDir;
+  private final Map<String, String> args;
 
   private FailoverCheck(Map<String, String> args) {
     this.brokers = args.getOrDefault("brokers", "127.0.0.1:9092");
-    this.records = Integer.parseInt(args.getOrDefault("records", "5000"));
     this.scenario = args.getOrDefault("scenario", "tm-kill");
+    // The numbers for tm-kill: at least 50,000 records in several batches and 10 TaskManager kills.
+    this.records = Integer.parseInt(args.getOrDefault("records",
+        switch (scenario) {
+          case "tm-kill" -> "50000";
+          case "broker-restart" -> "15000";
+          default -> "5000";
+        }));
     this.root = Path.of(args.getOrDefault("root", ".")).toAbsolutePath();
     this.flinkPort = args.getOrDefault("flinkPort", "8081");
     this.flinkDir = args.getOrDefault("flinkDir", root.resolve(".run/flink").toString());
-    if (!Set.of("tm-kill", "api-outage", "poison").contains(scenario)) {
-      throw new IllegalArgumentException("--scenario must be tm-kill, api-outage or poison");
+    this.args = args;
+    if (!Set.of("tm-kill", "api-outage", "poison", "broker-restart").contains(scenario)) {
+      throw new IllegalArgumentException("--scenario must be tm-kill, api-outage, poison or broker-restart");
     }
   }
 
@@ -83,6 +92,15 @@ public final class FailoverCheck {
   private boolean run() throws Exception {
     if (scenario.equals("poison")) {
       return new PoisonCheck(this).run();
+    }
+    if (scenario.equals("tm-kill") || scenario.equals("broker-restart")) {
+      boolean tmKill = scenario.equals("tm-kill");
+      long seed = args.containsKey("seed") ? Long.parseLong(args.get("seed")) : new java.security.SecureRandom().nextLong();
+      return new DisruptionCheck(this, scenario, records,
+          Integer.parseInt(args.getOrDefault("batches", tmKill ? "5" : "3")),
+          Integer.parseInt(args.getOrDefault("kills", tmKill ? "10" : "1")), seed,
+          args.getOrDefault("kafkaDir", root.resolve(".run/kafka").toString()),
+          brokers.substring(brokers.lastIndexOf(':') + 1)).run();
     }
     TopicNames topics =
         TopicNames.forInput("ingest." + TENANT + "." + scenario.replace("-", "") + UUID.randomUUID().toString().substring(0, 6) + ".in");
@@ -169,13 +187,12 @@ public final class FailoverCheck {
     throw new IllegalStateException("the job is not running after 2 minutes");
   }
 
-  /** Sends the records over ~20 s (every tenth one malformed JSON); kills the TaskManager at 40 %. */
+  /** Sends the records over ~20 s (every tenth one malformed JSON). */
   private int produce(String topic, String batchId) throws Exception {
     Map<String, Object> config = Map.of(
         "bootstrap.servers", brokers, "compression.type", "zstd", "acks", "all", "enable.idempotence", true,
         "key.serializer", ByteArraySerializer.class, "value.serializer", ByteArraySerializer.class);
     int invalid = 0;
-    Thread failure = null;
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
       for (int i = 0; i < records; i++) {
         boolean bad = i % 10 == 9;
@@ -189,32 +206,42 @@ public final class FailoverCheck {
           producer.flush();
           Thread.sleep(20_000L / (records / 100));
         }
-        if (scenario.equals("tm-kill") && i == records * 4 / 10) {
-          failure = new Thread(this::killAndRestartTaskManager, "tm-kill");
-          failure.start();
-        }
       }
     }
     say("%d records sent (%d malformed)", records, invalid);
-    if (failure != null) {
-      failure.join();
-    }
     return invalid;
   }
 
-  private void killAndRestartTaskManager() {
-    try {
-      script("kill-tm");
-      Thread.sleep(3_000);
-      script("start-tm");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+  /** Runs {@code scripts/flink <command>} for this cluster; fails on a non-zero exit. */
+  void flink(String command) throws Exception {
+    int exit = new ProcessBuilder(root.resolve("scripts/flink").toString(), command, "--port", flinkPort, "--dir",
+        flinkDir).inheritIO().start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("scripts/flink " + command + " failed (exit " + exit + ")");
     }
   }
 
-  private void script(String command) throws Exception {
-    new ProcessBuilder(root.resolve("scripts/flink").toString(), command, "--port", flinkPort, "--dir", flinkDir)
-        .inheritIO().start().waitFor();
+  String flinkUrl(String path) {
+    return "http://127.0.0.1:" + flinkPort + path;
+  }
+
+  /**
+   * The job's {@code numRestarts} metric (every restart, full or partial), -1 if Flink does not give it within
+   * 20 s: the REST API answers [] until its metric fetcher has fetched (at most every 10 s by default).
+   */
+  long numRestarts(String jobId) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(20);
+    while (true) {
+      com.fasterxml.jackson.databind.JsonNode metric = org.hri.pipeline.model.Json.mapper()
+          .readTree(get(flinkUrl("/jobs/" + jobId + "/metrics?get=numRestarts")));
+      if (metric.isArray() && metric.size() == 1 && metric.get(0).has("value")) {
+        return metric.get(0).path("value").asLong(-1);
+      }
+      if (Instant.now().isAfter(deadline)) {
+        return -1;
+      }
+      Thread.sleep(1_000);
+    }
   }
 
   private BatchNotification awaitVerdict(BatchApiClient api, String batchId) throws Exception {

@@ -329,12 +329,12 @@ final class PoisonCheck {
       Instant windowStart, Instant windowEnd, Map<String, Integer> lookups) throws Exception {
     // Flink: still RUNNING, never restarted. The exception history and the RESTARTING/FAILING times are read
     // from the job itself; numRestarts comes through the REST metric fetcher and may lag by up to 10 s.
-    JsonNode job = Json.mapper().readTree(get(flinkUrl("/jobs/" + jobId)));
+    JsonNode job = Json.mapper().readTree(get(harness.flinkUrl("/jobs/" + jobId)));
     String state = job.path("state").asText("?");
     long restartingAt = job.path("timestamps").path("RESTARTING").asLong(-1);
     long failingAt = job.path("timestamps").path("FAILING").asLong(-1);
-    long numRestarts = numRestarts(jobId);
-    JsonNode exceptions = Json.mapper().readTree(get(flinkUrl("/jobs/" + jobId + "/exceptions")));
+    long numRestarts = harness.numRestarts(jobId);
+    JsonNode exceptions = Json.mapper().readTree(get(harness.flinkUrl("/jobs/" + jobId + "/exceptions")));
     int exceptionCount = exceptions.path("exceptionHistory").path("entries").size();
     say("Flink job %s: state %s, numRestarts %d, RESTARTING at %d, FAILING at %d, exception history %d entries",
         jobId, state, numRestarts, restartingAt, failingAt, exceptionCount);
@@ -508,32 +508,10 @@ final class PoisonCheck {
     return ok;
   }
 
-  /**
-   * The job's {@code numRestarts} metric (every restart, full or partial), -1 if Flink does not give it within
-   * 20 s: the REST API answers [] until its metric fetcher has fetched (at most every 10 s by default).
-   */
-  private long numRestarts(String jobId) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(20);
-    while (true) {
-      JsonNode metric = Json.mapper().readTree(get(flinkUrl("/jobs/" + jobId + "/metrics?get=numRestarts")));
-      if (metric.isArray() && metric.size() == 1 && metric.get(0).has("value")) {
-        return metric.get(0).path("value").asLong(-1);
-      }
-      if (Instant.now().isAfter(deadline)) {
-        return -1;
-      }
-      Thread.sleep(1_000);
-    }
-  }
-
   private void expect(String what, boolean ok) {
     if (!ok) {
       failed.add(what);
     }
-  }
-
-  private String flinkUrl(String path) {
-    return "http://127.0.0.1:" + harness.flinkPort + path;
   }
 
   /** A batch id from a hostile header: empty, over 256 bytes, with a control or replacement character. */
