@@ -424,22 +424,9 @@ final class DisruptionCheck {
   private boolean check(TopicNames topics, String jobId, BatchApiClient integrator, BatchNotification[] verdicts,
       List<OutageProxy.Call> calls, Instant started) throws Exception {
     // *.out: every valid record exactly once, nothing else. The last transactions may commit after the verdict.
-    Instant deadline = Instant.now().plusSeconds(60);
-    List<ConsumerRecord<byte[], byte[]>> out = harness.readCommitted(topics.output());
-    while (out.size() < outExpected.size() && Instant.now().isBefore(deadline)) {
-      Thread.sleep(1_000);
-      out = harness.readCommitted(topics.output());
-    }
-    Map<String, Integer> outKeys = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : out) {
-      outKeys.merge(r.key() == null ? "<no key>" : new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
-    }
-    int outDuplicates = outKeys.values().stream().mapToInt(n -> n - 1).sum();
-    long outLost = outExpected.stream().filter(k -> !outKeys.containsKey(k)).count();
-    long outUnexpected = outKeys.keySet().stream().filter(k -> !outExpected.contains(k)).count();
-    say("*.out read_committed: %d records, %d distinct, expected %d; duplicates %d, lost %d, unexpected %d",
-        out.size(), outKeys.size(), outExpected.size(), outDuplicates, outLost, outUnexpected);
-    expect("*.out exactly the valid records, once", outDuplicates == 0 && outLost == 0 && outUnexpected == 0);
+    FailoverCheck.OutputTally out = harness.tallyOutput(topics, outExpected, Duration.ofSeconds(60));
+    say("*.out read_committed: %s", out);
+    expect("*.out exactly the valid records, once", out.exact());
 
     // *.invalid: every malformed record's notice exactly once, with its batch id.
     Map<String, Integer> seen = new HashMap<>();
@@ -516,8 +503,8 @@ final class DisruptionCheck {
         "RESULT scenario=%s seed=%d records=%d batches=%d kills=%d restarts=%d failedCheckpoints=%d completed=%d/%d "
             + "out=%d duplicates=%d lost=%d invalid=%d unexpected=%d seconds=%d ok=%s%n",
         scenario, seed, records, batches, killTimes.size(), restarts, checkpointsFailed, completed, batches,
-        outKeys.size(),
-        outDuplicates + invalidDuplicates, outLost + invalidLost, seen.size(), outUnexpected + unexpected + wrongBatch,
+        out.distinct(),
+        out.duplicates() + invalidDuplicates, out.lost() + invalidLost, seen.size(), out.unexpected() + unexpected + wrongBatch,
         seconds, ok);
     return ok;
   }

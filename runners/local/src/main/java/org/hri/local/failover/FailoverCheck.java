@@ -213,6 +213,37 @@ public final class FailoverCheck {
   }
 
   /** Runs {@code scripts/flink <command>} for this cluster; fails on a non-zero exit. */
+  /** What {@code *.out} holds, read read_committed: records keyed as expected, each once? */
+  record OutputTally(int records, int distinct, int expected, int duplicates, long lost, long unexpected) {
+    boolean exact() {
+      return duplicates == 0 && lost == 0 && unexpected == 0;
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%d records, %d distinct, expected %d; duplicates %d, lost %d, unexpected %d",
+          records, distinct, expected, duplicates, lost, unexpected);
+    }
+  }
+
+  /** Tallies {@code *.out} by record key, waiting up to {@code wait} for the last transactions to commit. */
+  OutputTally tallyOutput(TopicNames topics, Set<String> expected, Duration wait) throws Exception {
+    Instant deadline = Instant.now().plus(wait);
+    List<ConsumerRecord<byte[], byte[]>> out = readCommitted(topics.output());
+    while (out.size() < expected.size() && Instant.now().isBefore(deadline)) {
+      Thread.sleep(1_000);
+      out = readCommitted(topics.output());
+    }
+    Map<String, Integer> keys = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : out) {
+      keys.merge(r.key() == null ? "<no key>" : new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
+    }
+    return new OutputTally(
+        out.size(), keys.size(), expected.size(), keys.values().stream().mapToInt(n -> n - 1).sum(),
+        expected.stream().filter(k -> !keys.containsKey(k)).count(),
+        keys.keySet().stream().filter(k -> !expected.contains(k)).count());
+  }
+
   void flink(String command) throws Exception {
     int exit = new ProcessBuilder(root.resolve("scripts/flink").toString(), command, "--port", flinkPort, "--dir",
         flinkDir).inheritIO().start().waitFor();

@@ -411,22 +411,9 @@ final class PoisonCheck {
     }
 
     // *.out: every valid record of a good batch exactly once, nothing else.
-    Instant deadline = Instant.now().plusSeconds(30);
-    List<ConsumerRecord<byte[], byte[]>> out = harness.readCommitted(topics.output());
-    while (out.size() < outExpected.size() && Instant.now().isBefore(deadline)) {
-      Thread.sleep(1_000);
-      out = harness.readCommitted(topics.output());
-    }
-    Map<String, Integer> outKeys = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : out) {
-      outKeys.merge(r.key() == null ? "<no key>" : new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
-    }
-    int outDuplicates = outKeys.values().stream().mapToInt(n -> n - 1).sum();
-    long outLost = outExpected.stream().filter(k -> !outKeys.containsKey(k)).count();
-    long outUnexpected = outKeys.keySet().stream().filter(k -> !outExpected.contains(k)).count();
-    say("*.out read_committed: %d records, %d distinct, expected %d; duplicates %d, lost %d, unexpected %d",
-        out.size(), outKeys.size(), outExpected.size(), outDuplicates, outLost, outUnexpected);
-    expect("*.out exactly the valid records, once", outDuplicates == 0 && outLost == 0 && outUnexpected == 0);
+    FailoverCheck.OutputTally out = harness.tallyOutput(topics, outExpected, Duration.ofSeconds(30));
+    say("*.out read_committed: %s", out);
+    expect("*.out exactly the valid records, once", out.exact());
 
     // *.invalid: every expected notice exactly once, with its batch id and failure, nothing else.
     Map<String, Integer> seen = new HashMap<>();
@@ -502,8 +489,8 @@ final class PoisonCheck {
     System.out.printf(
         "RESULT scenario=poison state=%s restarts=%d good=%d/%d out=%d duplicates=%d lost=%d invalid=%d "
             + "unexpected=%d skippedNotifications=%d%s ok=%s%n",
-        state, numRestarts, goodOk.size(), GOOD.size(), outKeys.size(), outDuplicates + invalidDuplicates,
-        outLost + invalidLost, seen.size(), outUnexpected + unexpected + wrong.size(), skippedNotifications.size(),
+        state, numRestarts, goodOk.size(), GOOD.size(), out.distinct(), out.duplicates() + invalidDuplicates,
+        out.lost() + invalidLost, seen.size(), out.unexpected() + unexpected + wrong.size(), skippedNotifications.size(),
         bigNotificationSent ? "" : " (1.5 MB notification left out)", ok);
     return ok;
   }
