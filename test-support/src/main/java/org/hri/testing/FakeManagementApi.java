@@ -215,20 +215,20 @@ public final class FakeManagementApi implements AutoCloseable {
   }
 
   /** As {@link #respondWith(String, String, int, int)}, with the given errorDescription. */
-  public synchronized void respondWith(String method, String pathSuffix, int status, int times, String description) {
-    if (times <= 0) {
-      throw new IllegalArgumentException("times must be positive");
-    }
-    scripts.add(new Script(method, pathSuffix, status, description, times, null));
+  public void respondWith(String method, String pathSuffix, int status, int times, String description) {
+    script(new Script(method, pathSuffix, status, description, times, null));
   }
 
   /** As {@link #respondWith(String, String, int, int)}, with a {@code Retry-After} header of {@code retryAfter}. */
-  public synchronized void respondWithRetryAfter(
-      String method, String pathSuffix, int status, int times, String retryAfter) {
-    if (times <= 0) {
+  public void respondWithRetryAfter(String method, String pathSuffix, int status, int times, String retryAfter) {
+    script(new Script(method, pathSuffix, status, defaultDescription(status), times, retryAfter));
+  }
+
+  private synchronized void script(Script script) {
+    if (script.remaining <= 0) {
       throw new IllegalArgumentException("times must be positive");
     }
-    scripts.add(new Script(method, pathSuffix, status, defaultDescription(status), times, retryAfter));
+    scripts.add(script);
   }
 
   /** Every matching request is answered with {@code status} until {@link #clearScriptedResponses()}. */

@@ -98,8 +98,7 @@ public final class RetryPolicy implements Serializable {
    * waited for this call.
    */
   public Optional<Duration> nextBackoff(int failedAttempts, Duration waitedSoFar) {
-    Duration next = backoff(failedAttempts);
-    return waitedSoFar.plus(next).compareTo(giveUpAfter) > 0 ? Optional.empty() : Optional.of(next);
+    return nextBackoff(failedAttempts, waitedSoFar, Optional.empty());
   }
 
   /**
