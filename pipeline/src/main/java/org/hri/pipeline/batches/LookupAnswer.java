@@ -49,7 +49,6 @@ sealed interface LookupAnswer {
    */
   static LookupAnswer failed(IOException failure, int failedAttempts, Duration waited, RetryPolicy policy) {
     Objects.requireNonNull(failure, "failure");
-    Optional<Duration> serverAsked = Optional.empty();
     if (failure instanceof ManagementApiException answer) {
       if (answer.isNotFound()) {
         return new Unknown();
@@ -57,11 +56,10 @@ sealed interface LookupAnswer {
       if (answer.concernsBatch()) {
         return new Quarantined(rejectedFailure(answer.statusCode()), "HTTP " + answer.statusCode());
       }
-      serverAsked = answer.retryAfter();
     } else if (failure instanceof InvalidNotificationException) {
       return new Quarantined(INVALID_BATCH, failure.getMessage());
     }
-    Optional<Duration> backoff = policy.nextBackoff(failedAttempts, waited, serverAsked);
+    Optional<Duration> backoff = policy.nextBackoff(failedAttempts, waited, failure);
     if (backoff.isEmpty()) {
       return new Quarantined("Bad Message - " + policy.giveUpMessage(), policy.giveUpMessage());
     }

@@ -113,6 +113,13 @@ public final class RetryPolicy implements Serializable {
     return waitedSoFar.plus(next).compareTo(giveUpAfter) > 0 ? Optional.empty() : Optional.of(next);
   }
 
+  /** As {@link #nextBackoff(int, Duration, Optional)}, with the {@code Retry-After} of {@code failure}, if any. */
+  public Optional<Duration> nextBackoff(int failedAttempts, Duration waitedSoFar, java.io.IOException failure) {
+    Optional<Duration> serverAsked =
+        failure instanceof ManagementApiException answer ? answer.retryAfter() : Optional.empty();
+    return nextBackoff(failedAttempts, waitedSoFar, serverAsked);
+  }
+
   /** {@code Reached max HRI Management API retry timeout of 24 hours} (with this policy's limit). */
   public String giveUpMessage() {
     return GIVE_UP_PREFIX + humanReadable(giveUpAfter);

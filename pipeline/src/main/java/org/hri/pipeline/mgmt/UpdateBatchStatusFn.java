@@ -191,9 +191,7 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
       LOG.error("The HRI Management API rejected the {} verdict for batch {} (HTTP {}, {}); it is not retried",
           verdict.status(), verdict.id(), answer.statusCode(), answer.getMessage());
     } else if (failure != null) {
-      Optional<Duration> serverAsked =
-          failure instanceof ManagementApiException answer ? answer.retryAfter() : Optional.empty();
-      Optional<Duration> backoff = retryPolicy.nextBackoff(failedSoFar + 1, waitedSoFar, serverAsked);
+      Optional<Duration> backoff = retryPolicy.nextBackoff(failedSoFar + 1, waitedSoFar, failure);
       if (backoff.isPresent()) {
         // The message is an ErrorDetail description or a transport error: no payload.
         LOG.warn("Call to HRI Management API for batch {} failed ({}); backing off {} milliseconds", verdict.id(),
