@@ -10,6 +10,7 @@ import org.hri.pipeline.kafka.ProducerRecords;
 import org.hri.pipeline.kafka.ReadHriRecords;
 import org.hri.pipeline.kafka.ReadNotifications;
 import org.hri.pipeline.kafka.WriteToKafka;
+import org.hri.pipeline.kafka.WriterFaults;
 import org.hri.pipeline.mgmt.ManagementApiConfig;
 import org.hri.pipeline.mgmt.RetryPolicy;
 import org.hri.pipeline.mgmt.UpdateBatchStatus;
@@ -70,7 +71,11 @@ public final class HriPipeline {
         .apply(
             "WriteValidRecords",
             WriteToKafka.of(kafka, topics.output(), ProducerRecords.validRecord(topics.output()))
-                .withExactlyOnce(shards));
+                .withExactlyOnce(shards)
+                .withWriterFaults(
+                    options.getInjectWriterFaults() == null
+                        ? WriterFaults.none()
+                        : WriterFaults.oncePerStep(options.getInjectWriterFaults())));
     validated
         .invalid()
         .apply(

@@ -3,6 +3,7 @@ package org.hri.pipeline;
 import java.util.List;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.Hidden;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 
@@ -124,6 +125,14 @@ public interface HriPipelineOptions extends PipelineOptions, StreamingOptions {
   int getExactlyOnceShards();
 
   void setExactlyOnceShards(int value);
+
+  @Description(
+      "For failover tests only: a directory; the *.out writer fails once at each step of its transaction protocol"
+          + " (after sending, before committing, after committing), leaving a file per step there")
+  @Hidden
+  String getInjectWriterFaults();
+
+  void setInjectWriterFaults(String value);
 
   @Description("Milliseconds a batch's tracking state is kept after its last event")
   @Default.Long(604_800_000L)

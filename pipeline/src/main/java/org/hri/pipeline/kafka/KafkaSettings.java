@@ -3,6 +3,8 @@ package org.hri.pipeline.kafka;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.hri.pipeline.secrets.Secret;
 import org.hri.pipeline.topics.TopicNames;
 
@@ -63,11 +65,35 @@ public final class KafkaSettings implements Serializable {
     return withExtra(config);
   }
 
+  /** The producer settings with the brokers: the exactly-once writer creates its own producers. */
+  public Map<String, Object> transactionalProducer() {
+    Map<String, Object> config = producer();
+    config.putIfAbsent("bootstrap.servers", brokers);
+    return config;
+  }
+
+  /**
+   * An admin client's settings: the brokers, the security settings and those extra properties an admin
+   * client knows (it warns of every other one).
+   */
+  public Map<String, Object> admin() {
+    Map<String, Object> config = security();
+    config.put("bootstrap.servers", brokers);
+    return withExtra(config, key -> AdminClientConfig.configNames().contains(key) || key.startsWith(CONFIG_PROVIDERS));
+  }
+
   /** The extra properties win, except that config providers add up. */
   private Map<String, Object> withExtra(Map<String, Object> config) {
+    return withExtra(config, key -> true);
+  }
+
+  private Map<String, Object> withExtra(Map<String, Object> config, Predicate<String> applies) {
     extra.forEach(
-        (key, value) ->
-            config.merge(key, value, (ours, theirs) -> key.equals(CONFIG_PROVIDERS) ? ours + "," + theirs : theirs));
+        (key, value) -> {
+          if (applies.test(key)) {
+            config.merge(key, value, (ours, theirs) -> key.equals(CONFIG_PROVIDERS) ? ours + "," + theirs : theirs);
+          }
+        });
     return config;
   }
 

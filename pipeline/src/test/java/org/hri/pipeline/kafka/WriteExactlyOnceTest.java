@@ -1,0 +1,188 @@
+package org.hri.pipeline.kafka;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.KV;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.hri.pipeline.kafka.WriterFaults.InjectedWriterFault;
+import org.hri.pipeline.kafka.WriterFaults.Step;
+import org.hri.pipeline.topics.TopicNames;
+import org.hri.testing.KafkaBroker;
+import org.hri.testing.KafkaBrokerExtension;
+import org.hri.testing.KafkaTestClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The exactly-once writer against a real broker. A restore is played the way a runner plays it: a new DoFn
+ * instance is handed the records of the stable input again, with the numbers they had.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class WriteExactlyOnceTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final long RUN = 0x5eed_1234_abcd_0001L;
+
+  private KafkaBroker broker;
+  private KafkaTestClient client;
+  private String topic;
+
+  @BeforeEach
+  void createTopic(KafkaBroker broker) {
+    this.broker = broker;
+    client = new KafkaTestClient(broker).quietPeriod(Duration.ofMillis(500));
+    topic = KafkaBroker.uniqueTopicName("ingest.1.eos") + ".out";
+    broker.createTopic(topic, 2);
+  }
+
+  private KafkaSettings settings() {
+    return new KafkaSettings(broker.bootstrapServers(), null, TopicNames.forInput("ingest.1.eos.in"), Map.of());
+  }
+
+  private WriteTransactionsFn writer(WriterFaults faults) {
+    WriteTransactionsFn writer =
+        new WriteTransactionsFn(
+            settings().transactionalProducer(), settings().admin(), topic, "hri-" + topic, faults);
+    writer.setup();
+    return writer;
+  }
+
+  private KV<Integer, SequencedRecord> numbered(long run, long sequence) {
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(
+            topic, null, null, ("key-" + sequence).getBytes(UTF_8), ("value-" + sequence).getBytes(UTF_8),
+            List.of(new RecordHeader("batchId", "b-1".getBytes(UTF_8)), new RecordHeader("empty", null)));
+    return KV.of(0, new SequencedRecord(run, sequence, record));
+  }
+
+  /** One bundle: records {@code from} to {@code to} (exclusive) of {@code run}, then the bundle's commit. */
+  private static void bundle(WriteTransactionsFn writer, WriteExactlyOnceTest test, long run, int from, int to) {
+    for (int sequence = from; sequence < to; sequence++) {
+      writer.process(test.numbered(run, sequence));
+    }
+    writer.finishBundle();
+  }
+
+  private List<String> committedValues(int count) {
+    List<String> values = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record : client.readExactly(topic, count, DEADLINE)) {
+      values.add(new String(record.value(), UTF_8));
+    }
+    return values;
+  }
+
+  private static List<String> values(int from, int to) {
+    return IntStream.range(from, to).mapToObj(i -> "value-" + i).toList();
+  }
+
+  @Test
+  void writesKeysValuesAndHeadersAsTheyAre() {
+    WriteTransactionsFn writer = writer(WriterFaults.none());
+    bundle(writer, this, RUN, 0, 3);
+    writer.teardown();
+
+    List<ConsumerRecord<byte[], byte[]>> records = client.readExactly(topic, 3, DEADLINE);
+    assertThat(records.stream().map(r -> new String(r.key(), UTF_8)).toList(),
+        containsInAnyOrder("key-0", "key-1", "key-2"));
+    assertThat(new String(records.get(0).headers().lastHeader("batchId").value(), UTF_8), is("b-1"));
+    assertThat(records.get(0).headers().lastHeader("empty").value(), is((byte[]) null));
+    assertThat(records.get(0).headers().toArray().length, is(2));
+  }
+
+  @Test
+  void aRestoreReplaysOnlyWhatNoCommittedTransactionHolds() {
+    WriteTransactionsFn before = writer(WriterFaults.none());
+    bundle(before, this, RUN, 0, 10);
+    before.teardown();
+
+    WriteTransactionsFn restored = writer(WriterFaults.none());
+    bundle(restored, this, RUN, 0, 15); // 0-9 again from the stable input, then 10-14
+    restored.teardown();
+
+    assertThat(committedValues(15), containsInAnyOrder(values(0, 15).toArray()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Step.class)
+  void aFailureInAnyWindowOfTheProtocolLosesAndRepeatsNothing(Step step, @TempDir Path faults)
+      throws IOException {
+    WriteTransactionsFn first = writer(WriterFaults.none());
+    bundle(first, this, RUN, 0, 5);
+    first.teardown();
+
+    WriteTransactionsFn failing = writer(WriterFaults.oncePerStep(faults.toString()));
+    for (Step earlier : Step.values()) {
+      if (earlier.compareTo(step) < 0) {
+        Files.createFile(faults.resolve(earlier.name())); // as if it had failed there already
+      }
+    }
+    InjectedWriterFault fault =
+        assertThrows(InjectedWriterFault.class, () -> bundle(failing, this, RUN, 5, 10), "fails at " + step);
+    assertThat(fault.getMessage(), is("Injected writer failure at " + step));
+    failing.teardown();
+
+    WriteTransactionsFn restored = writer(WriterFaults.none());
+    bundle(restored, this, RUN, 5, 12);
+    restored.teardown();
+
+    assertThat(committedValues(12), containsInAnyOrder(values(0, 12).toArray()));
+  }
+
+  @Test
+  void aNewJobWritesWhateverAnEarlierJobLeftAsItsPosition() {
+    WriteTransactionsFn earlierJob = writer(WriterFaults.none());
+    bundle(earlierJob, this, RUN, 0, 5);
+    earlierJob.teardown();
+
+    WriteTransactionsFn newJob = writer(WriterFaults.none());
+    bundle(newJob, this, RUN + 1, 0, 3); // a new job's shard starts a new run at 0
+    newJob.teardown();
+
+    assertThat(committedValues(8), containsInAnyOrder("value-0", "value-0", "value-1", "value-1", "value-2",
+        "value-2", "value-3", "value-4"));
+  }
+
+  @Test
+  void aPipelineWritesEveryRecordOnceOverSeveralShards() {
+    TestPipeline pipeline = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+    List<ProducerRecord<byte[], byte[]>> records =
+        IntStream.range(0, 1_000)
+            .mapToObj(
+                i -> new ProducerRecord<byte[], byte[]>(
+                    topic, null, null, null, ("value-" + i).getBytes(UTF_8),
+                    List.of(new RecordHeader("n", Integer.toString(i).getBytes(UTF_8)))))
+            .toList();
+    pipeline
+        .apply(Create.of(records).withCoder(SequencedRecord.recordCoder()))
+        .apply(new WriteExactlyOnce(settings().transactionalProducer(), settings().admin(), topic, 3,
+            WriterFaults.none()));
+    pipeline.run().waitUntilFinish();
+
+    List<ConsumerRecord<byte[], byte[]>> written = client.readExactly(topic, 1_000, DEADLINE);
+    assertThat(written.stream().map(r -> new String(r.value(), UTF_8)).toList(),
+        containsInAnyOrder(values(0, 1_000).toArray()));
+    for (ConsumerRecord<byte[], byte[]> record : written) {
+      assertThat(new String(record.value(), UTF_8),
+          is("value-" + new String(record.headers().lastHeader("n").value(), UTF_8)));
+    }
+  }
+}
