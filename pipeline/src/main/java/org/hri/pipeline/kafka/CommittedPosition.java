@@ -20,9 +20,9 @@ record CommittedPosition(long run, long nextSequence) {
 
   private static final Pattern METADATA = Pattern.compile("hri-writer run=([0-9a-f]{16})");
 
-  /** True when a record at {@code sequence} of {@code run} is already in a committed transaction. */
-  boolean covers(long recordRun, long sequence) {
-    return recordRun == run && sequence < nextSequence;
+  /** The first sequence number of {@code recordRun} no committed transaction holds. */
+  long nextSequenceOf(long recordRun) {
+    return recordRun == run ? nextSequence : 0;
   }
 
   /** The position after committing {@code lastSequence} of {@code recordRun}. */

@@ -2,11 +2,14 @@ package org.hri.pipeline.kafka;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
@@ -20,6 +23,7 @@ import org.hri.pipeline.kafka.WriterFaults.Step;
  */
 final class ShardProducer implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(60);
 
   private final KafkaProducer<byte[], byte[]> producer;
   private final ConsumerGroupMetadata group;
@@ -52,13 +56,7 @@ final class ShardProducer implements AutoCloseable {
     try {
       producer.initTransactions();
       TopicPartition positionKey = new TopicPartition(topic, 0);
-      CommittedPosition committed =
-          CommittedPosition.fromOffset(
-              admin
-                  .listConsumerGroupOffsets(shardId, new ListConsumerGroupOffsetsOptions().requireStable(true))
-                  .partitionsToOffsetAndMetadata()
-                  .get()
-                  .get(positionKey));
+      CommittedPosition committed = CommittedPosition.fromOffset(readPosition(admin, shardId, positionKey));
       return new ShardProducer(producer, new ConsumerGroupMetadata(shardId), positionKey, faults, committed);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -71,20 +69,44 @@ final class ShardProducer implements AutoCloseable {
   }
 
   /**
-   * Sends {@code record} in the open transaction, beginning one if needed; false, and nothing sent, for a
-   * record a committed transaction already holds (a replay after a restore).
+   * The shard's committed offset, null if none. The broker leaves a partition out of its answer while a
+   * transaction's offsets for it are pending (they are not, once {@code initTransactions} returned, but
+   * nothing else may be trusted), so the read is repeated until the answer holds it.
    */
-  boolean send(SequencedRecord record) {
-    if (committed.covers(record.run(), record.sequence())) {
-      return false;
+  private static OffsetAndMetadata readPosition(Admin admin, String shardId, TopicPartition positionKey)
+      throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + POSITION_TIMEOUT.toNanos();
+    while (true) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin
+              .listConsumerGroupOffsets(
+                  Map.of(shardId, new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(positionKey))),
+                  new ListConsumerGroupOffsetsOptions().requireStable(true))
+              .partitionsToOffsetAndMetadata(shardId)
+              .get();
+      if (offsets.containsKey(positionKey)) { // null: nothing committed
+        return offsets.get(positionKey);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new KafkaException("The position of " + shardId + " stayed unstable for " + POSITION_TIMEOUT);
+      }
+      Thread.sleep(100);
     }
+  }
+
+  /** The first sequence number of {@code run} that no committed transaction of the shard holds. */
+  long nextSequenceOf(long run) {
+    return committed.nextSequenceOf(run);
+  }
+
+  /** Sends {@code record} in the open transaction, beginning one if needed. Records go in sequence order. */
+  void send(SequencedRecord record) {
     if (lastSent == null) {
       producer.beginTransaction();
     }
     producer.send(record.record());
     lastSent = record;
     faults.at(Step.AFTER_SEND);
-    return true;
   }
 
   /** Commits the open transaction, if any, with the shard's new position; true if there was one. */

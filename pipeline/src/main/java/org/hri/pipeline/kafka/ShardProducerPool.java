@@ -1,12 +1,9 @@
 package org.hri.pipeline.kafka;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -14,15 +11,14 @@ import java.util.function.Supplier;
  * its transaction committed, so a borrower never finds one with another attempt's records in it; a bundle
  * that fails closes its producers instead, and the next borrower opens a new one, which fences the old.
  *
- * <p>Runners give each shard to one worker at a time, but may run a shard's bundles in different DoFn
- * instances of the same JVM: sharing the producers keeps those from fencing each other.
+ * <p>Runners hand a key's elements to one bundle at a time, but may run a shard's bundles in different DoFn
+ * instances of the same JVM: sharing the producers keeps those from fencing each other. A shard still lent
+ * out when it is asked for again belongs to a bundle whose task died without tearing down: its producer is
+ * replaced, and closed if it ever comes back.
  */
 final class ShardProducerPool {
-  /** How long a borrower waits for a shard still lent out before it takes that borrower for dead. */
-  static final Duration LEND_TIMEOUT = Duration.ofSeconds(60);
-
   private static final Map<String, ShardProducer> IDLE = new HashMap<>();
-  private static final Set<String> LENT = new HashSet<>();
+  private static final Map<String, ShardProducer> LENT = new HashMap<>();
   private static int users;
 
   private ShardProducerPool() {}
@@ -44,54 +40,38 @@ final class ShardProducerPool {
     closing.forEach(ShardProducer::close);
   }
 
-  /** True when {@code shardId} is lent out: borrowing it now would wait. */
-  static synchronized boolean isLent(String shardId) {
-    return LENT.contains(shardId);
-  }
-
-  /** Lends the shard's producer, opening one when none is idle. */
+  /** Lends the shard's idle producer, or a new one from {@code open}. */
   static ShardProducer borrow(String shardId, Supplier<ShardProducer> open) {
-    ShardProducer idle;
     synchronized (ShardProducerPool.class) {
-      long deadline = System.nanoTime() + LEND_TIMEOUT.toNanos();
-      while (LENT.contains(shardId) && System.nanoTime() < deadline) {
-        try {
-          ShardProducerPool.class.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("Interrupted while waiting for writer shard " + shardId, e);
-        }
+      ShardProducer idle = IDLE.remove(shardId);
+      if (idle != null) {
+        LENT.put(shardId, idle);
+        return idle;
       }
-      LENT.add(shardId);
-      idle = IDLE.remove(shardId);
     }
-    if (idle != null) {
-      return idle;
+    ShardProducer opened = open.get();
+    synchronized (ShardProducerPool.class) {
+      LENT.put(shardId, opened);
     }
-    try {
-      return open.get();
-    } catch (RuntimeException e) {
-      release(shardId);
-      throw e;
-    }
+    return opened;
   }
 
-  /** Takes back a producer with no open transaction. */
+  /** Takes back a producer with no open transaction; closes it if it was replaced meanwhile. */
   static void giveBack(String shardId, ShardProducer producer) {
     synchronized (ShardProducerPool.class) {
-      IDLE.put(shardId, producer);
-      release(shardId);
+      if (LENT.remove(shardId, producer)) {
+        IDLE.put(shardId, producer);
+        return;
+      }
     }
+    producer.close();
   }
 
   /** Closes a producer whose bundle failed: its open transaction is aborted by the next one of the shard. */
   static void discard(String shardId, ShardProducer producer) {
-    release(shardId);
+    synchronized (ShardProducerPool.class) {
+      LENT.remove(shardId, producer);
+    }
     producer.close();
-  }
-
-  private static synchronized void release(String shardId) {
-    LENT.remove(shardId);
-    ShardProducerPool.class.notifyAll();
   }
 }

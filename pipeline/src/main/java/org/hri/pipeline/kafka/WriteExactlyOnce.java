@@ -38,7 +38,7 @@ final class WriteExactlyOnce extends PTransform<PCollection<ProducerRecord<byte[
   public PDone expand(PCollection<ProducerRecord<byte[], byte[]>> records) {
     records
         .apply("AssignShards", ParDo.of(new AssignShardFn(shards)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), SequencedRecord.recordCoder()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), new KafkaRecordCoder()))
         .apply("NumberRecords", ParDo.of(new SequenceRecordsFn()))
         .setCoder(KvCoder.of(VarIntCoder.of(), new SequencedRecord.SequencedRecordCoder()))
         .apply(

@@ -61,7 +61,7 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
             .apply(
                 "ToProducerRecords",
                 MapElements.into(new TypeDescriptor<ProducerRecord<byte[], byte[]>>() {}).via(toRecord))
-            .setCoder(SequencedRecord.recordCoder());
+            .setCoder(new KafkaRecordCoder());
     if (exactlyOnceShards == 0) {
       return records.apply("WriteTopic", write);
     }

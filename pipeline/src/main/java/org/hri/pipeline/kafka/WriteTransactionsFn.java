@@ -1,10 +1,18 @@
 package org.hri.pipeline.kafka;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.state.BagState;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.kafka.clients.admin.Admin;
@@ -12,8 +20,10 @@ import org.apache.kafka.clients.admin.Admin;
 /**
  * Writes numbered records in Kafka transactions, one per shard and bundle, each committing the shard's new
  * position with the records (see {@link CommittedPosition}). Its input is stable — the runner hands it only
- * records that a completed checkpoint holds, and the same ones again after a restore — so a record the
- * position covers is a replay and is skipped. Failure windows: docs/architecture.md, decision 12.
+ * records that a completed checkpoint holds, and the same ones again after a restore — so a record below the
+ * position is a replay and is skipped. Keyed by shard: a runner hands a key's elements to one worker at a
+ * time, also after a rescale, so a shard's producer never fences a live one. Failure windows:
+ * docs/architecture.md, decision 12.
  */
 final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void> {
   private final HashMap<String, Object> producerConfig;
@@ -23,6 +33,15 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
   private final WriterFaults faults;
   private final Counter transactions = Metrics.counter(WriteTransactionsFn.class, "transactions-committed");
   private final Counter replayed = Metrics.counter(WriteTransactionsFn.class, "records-already-committed");
+
+  /** The next number of the shard's run to write. */
+  @StateId("expected")
+  private final StateSpec<ValueState<Long>> expectedSpec = StateSpecs.value(VarLongCoder.of());
+
+  /** Records that came before a gap in the numbers filled; empty on runners that keep the order. */
+  @StateId("early")
+  private final StateSpec<BagState<SequencedRecord>> earlySpec =
+      StateSpecs.bag(new SequencedRecord.SequencedRecordCoder());
 
   private transient Admin admin;
   /** Producers this bundle borrowed, by shard id, in the order it borrowed them. */
@@ -38,11 +57,6 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
     this.faults = faults;
   }
 
-  /** The transactional id of a shard, and the consumer group holding its position. */
-  static String shardId(String shardPrefix, int shard) {
-    return shardPrefix + "-" + shard;
-  }
-
   @Setup
   public void setup() {
     ShardProducerPool.join();
@@ -51,20 +65,50 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
 
   @ProcessElement
   @RequiresStableInput
-  public void process(@Element KV<Integer, SequencedRecord> element) {
-    String shardId = shardId(shardPrefix, element.getKey());
+  public void process(
+      @Element KV<Integer, SequencedRecord> element,
+      @StateId("expected") ValueState<Long> expected,
+      @StateId("early") BagState<SequencedRecord> early) {
+    String shardId = shardPrefix + "-" + element.getKey();
+    SequencedRecord record = element.getValue();
     try {
-      if (!borrowed.containsKey(shardId) && ShardProducerPool.isLent(shardId)) {
-        commitAll(); // before waiting for another bundle's shard: two bundles must never wait for each other
-      }
       ShardProducer producer = borrowed.computeIfAbsent(shardId, this::borrow);
-      if (!producer.send(element.getValue())) {
-        replayed.inc();
+      Long written = expected.read();
+      long next = Math.max(written == null ? 0 : written, producer.nextSequenceOf(record.run()));
+      switch (WriteOrder.of(record.sequence(), next)) {
+        case ALREADY_WRITTEN -> replayed.inc();
+        case WAIT -> early.add(record);
+        case WRITE -> expected.write(writeWithFollowers(producer, record, early));
       }
     } catch (RuntimeException e) {
       discardAll();
       throw e;
     }
+  }
+
+  /** Writes {@code record} and the waiting ones that follow it without a gap; the next number expected. */
+  private static long writeWithFollowers(
+      ShardProducer producer, SequencedRecord record, BagState<SequencedRecord> early) {
+    producer.send(record);
+    long next = record.sequence() + 1;
+    if (early.isEmpty().read()) {
+      return next;
+    }
+    List<SequencedRecord> waiting = new ArrayList<>();
+    early.read().forEach(waiting::add);
+    waiting.sort(Comparator.comparingLong(SequencedRecord::sequence));
+    List<SequencedRecord> stillWaiting = new ArrayList<>();
+    for (SequencedRecord candidate : waiting) {
+      if (candidate.sequence() == next) {
+        producer.send(candidate);
+        next++;
+      } else if (candidate.sequence() > next) {
+        stillWaiting.add(candidate);
+      }
+    }
+    early.clear();
+    stillWaiting.forEach(early::add);
+    return next;
   }
 
   @FinishBundle

@@ -3,6 +3,7 @@ package org.hri.pipeline.kafka;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -11,10 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Random;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.beam.sdk.Pipeline.PipelineExecutionException;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,7 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The exactly-once writer against a real broker. A restore is played the way a runner plays it: a new DoFn
- * instance is handed the records of the stable input again, with the numbers they had.
+ * instance is handed the records of the stable input again, with the numbers they had, in any order.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class WriteExactlyOnceTest {
@@ -58,12 +65,22 @@ class WriteExactlyOnceTest {
     return new KafkaSettings(broker.bootstrapServers(), null, TopicNames.forInput("ingest.1.eos.in"), Map.of());
   }
 
-  private WriteTransactionsFn writer(WriterFaults faults) {
-    WriteTransactionsFn writer =
-        new WriteTransactionsFn(
-            settings().transactionalProducer(), settings().admin(), topic, "hri-" + topic, faults);
-    writer.setup();
-    return writer;
+  /**
+   * One run of the writer over records {@code from} to {@code to} (exclusive) of {@code run}, in a new
+   * pipeline: a new DoFn instance with empty state, as after a restore from before its first bundle.
+   */
+  private void write(long run, int from, int to, WriterFaults faults) {
+    List<KV<Integer, SequencedRecord>> records = new ArrayList<>();
+    for (int sequence = from; sequence < to; sequence++) {
+      records.add(numbered(run, sequence));
+    }
+    Collections.shuffle(records, new Random(to)); // runners may reorder; the writer restores the order
+    TestPipeline pipeline = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+    pipeline
+        .apply(Create.of(records).withCoder(KvCoder.of(VarIntCoder.of(), new SequencedRecord.SequencedRecordCoder())))
+        .apply(ParDo.of(new WriteTransactionsFn(
+            settings().transactionalProducer(), settings().admin(), topic, "hri-" + topic, faults)));
+    pipeline.run().waitUntilFinish();
   }
 
   private KV<Integer, SequencedRecord> numbered(long run, long sequence) {
@@ -72,14 +89,6 @@ class WriteExactlyOnceTest {
             topic, null, null, ("key-" + sequence).getBytes(UTF_8), ("value-" + sequence).getBytes(UTF_8),
             List.of(new RecordHeader("batchId", "b-1".getBytes(UTF_8)), new RecordHeader("empty", null)));
     return KV.of(0, new SequencedRecord(run, sequence, record));
-  }
-
-  /** One bundle: records {@code from} to {@code to} (exclusive) of {@code run}, then the bundle's commit. */
-  private static void bundle(WriteTransactionsFn writer, WriteExactlyOnceTest test, long run, int from, int to) {
-    for (int sequence = from; sequence < to; sequence++) {
-      writer.process(test.numbered(run, sequence));
-    }
-    writer.finishBundle();
   }
 
   private List<String> committedValues(int count) {
@@ -96,9 +105,7 @@ class WriteExactlyOnceTest {
 
   @Test
   void writesKeysValuesAndHeadersAsTheyAre() {
-    WriteTransactionsFn writer = writer(WriterFaults.none());
-    bundle(writer, this, RUN, 0, 3);
-    writer.teardown();
+    write(RUN, 0, 3, WriterFaults.none());
 
     List<ConsumerRecord<byte[], byte[]>> records = client.readExactly(topic, 3, DEADLINE);
     assertThat(records.stream().map(r -> new String(r.key(), UTF_8)).toList(),
@@ -110,13 +117,8 @@ class WriteExactlyOnceTest {
 
   @Test
   void aRestoreReplaysOnlyWhatNoCommittedTransactionHolds() {
-    WriteTransactionsFn before = writer(WriterFaults.none());
-    bundle(before, this, RUN, 0, 10);
-    before.teardown();
-
-    WriteTransactionsFn restored = writer(WriterFaults.none());
-    bundle(restored, this, RUN, 0, 15); // 0-9 again from the stable input, then 10-14
-    restored.teardown();
+    write(RUN, 0, 10, WriterFaults.none());
+    write(RUN, 0, 15, WriterFaults.none()); // 0-9 again from the stable input, then 10-14
 
     assertThat(committedValues(15), containsInAnyOrder(values(0, 15).toArray()));
   }
@@ -125,37 +127,29 @@ class WriteExactlyOnceTest {
   @EnumSource(Step.class)
   void aFailureInAnyWindowOfTheProtocolLosesAndRepeatsNothing(Step step, @TempDir Path faults)
       throws IOException {
-    WriteTransactionsFn first = writer(WriterFaults.none());
-    bundle(first, this, RUN, 0, 5);
-    first.teardown();
-
-    WriteTransactionsFn failing = writer(WriterFaults.oncePerStep(faults.toString()));
+    write(RUN, 0, 5, WriterFaults.none());
     for (Step earlier : Step.values()) {
       if (earlier.compareTo(step) < 0) {
         Files.createFile(faults.resolve(earlier.name())); // as if it had failed there already
       }
     }
-    InjectedWriterFault fault =
-        assertThrows(InjectedWriterFault.class, () -> bundle(failing, this, RUN, 5, 10), "fails at " + step);
-    assertThat(fault.getMessage(), is("Injected writer failure at " + step));
-    failing.teardown();
+    PipelineExecutionException failed =
+        assertThrows(
+            PipelineExecutionException.class,
+            () -> write(RUN, 5, 10, WriterFaults.oncePerStep(faults.toString())),
+            "fails at " + step);
+    assertThat(failed.getCause(), instanceOf(InjectedWriterFault.class));
+    assertThat(failed.getCause().getMessage(), is("Injected writer failure at " + step));
 
-    WriteTransactionsFn restored = writer(WriterFaults.none());
-    bundle(restored, this, RUN, 5, 12);
-    restored.teardown();
+    write(RUN, 5, 12, WriterFaults.none());
 
     assertThat(committedValues(12), containsInAnyOrder(values(0, 12).toArray()));
   }
 
   @Test
   void aNewJobWritesWhateverAnEarlierJobLeftAsItsPosition() {
-    WriteTransactionsFn earlierJob = writer(WriterFaults.none());
-    bundle(earlierJob, this, RUN, 0, 5);
-    earlierJob.teardown();
-
-    WriteTransactionsFn newJob = writer(WriterFaults.none());
-    bundle(newJob, this, RUN + 1, 0, 3); // a new job's shard starts a new run at 0
-    newJob.teardown();
+    write(RUN, 0, 5, WriterFaults.none());
+    write(RUN + 1, 0, 3, WriterFaults.none()); // a new job's shard starts a new run at 0
 
     assertThat(committedValues(8), containsInAnyOrder("value-0", "value-0", "value-1", "value-1", "value-2",
         "value-2", "value-3", "value-4"));
@@ -172,7 +166,7 @@ class WriteExactlyOnceTest {
                     List.of(new RecordHeader("n", Integer.toString(i).getBytes(UTF_8)))))
             .toList();
     pipeline
-        .apply(Create.of(records).withCoder(SequencedRecord.recordCoder()))
+        .apply(Create.of(records).withCoder(new KafkaRecordCoder()))
         .apply(new WriteExactlyOnce(settings().transactionalProducer(), settings().admin(), topic, 3,
             WriterFaults.none()));
     pipeline.run().waitUntilFinish();
