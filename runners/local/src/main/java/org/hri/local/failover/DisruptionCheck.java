@@ -3,7 +3,10 @@ package org.hri.local.failover;
 import static org.hri.local.failover.FailoverCheck.say;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +31,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.hri.local.integrator.BatchApiClient;
 import org.hri.local.mgmt.LocalManagementApi;
+import org.hri.pipeline.kafka.WriterFaults;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.Json;
@@ -43,7 +47,9 @@ import org.hri.pipeline.topics.TopicNames;
  *   <li>{@code tm-kill}: the TaskManager killed with SIGKILL and a new one started, {@code --kills} times, each
  *       kill at a random moment after the job has all its tasks RUNNING again;
  *   <li>{@code broker-restart}: the Kafka broker killed with SIGKILL mid-batch and started again on the same
- *       port and data directory, {@code --kills} times.
+ *       port and data directory, {@code --kills} times;
+ *   <li>{@code writer-faults}: no kill, but the job's {@code *.out} writer fails once in each window of its
+ *       transaction protocol ({@code --injectWriterFaults}): after sending, before committing, after committing.
  * </ul>
  *
  * The records are sent in {@code kills + 1} chunks: a chunk starts once the job runs again after the previous
@@ -69,6 +75,9 @@ final class DisruptionCheck {
   private static final Duration SEND_COMPLETE_DEADLINE = Duration.ofMinutes(2);
   /** The sending rate within a chunk: well below what the job takes on this machine, so it keeps up. */
   private static final int RECORDS_PER_SECOND = 2_500;
+  /** The windows of the writer's protocol, as the files the injected failures leave. */
+  private static final List<String> WRITER_STEPS =
+      Arrays.stream(WriterFaults.Step.values()).map(Enum::name).toList();
 
   private final FailoverCheck harness;
   private final String scenario;
@@ -132,7 +141,9 @@ final class DisruptionCheck {
       say("scenario %s: seed %d (replay with --seed=%d), %d records in %d batches on %s, %d %s", scenario, seed,
           seed, records, batches, topics.input(), kills,
           scenario.equals("tm-kill") ? "TaskManager kills (SIGKILL)" : "broker kills (SIGKILL) and restarts");
-      jobId = harness.submitJob(topics, proxy);
+      jobId = scenario.equals("writer-faults")
+          ? harness.submitJob(topics, proxy, "--injectWriterFaults=" + faultDirectory())
+          : harness.submitJob(topics, proxy);
       BatchApiClient integrator = FailoverCheck.integrator(api);
       for (int b = 0; b < batches; b++) {
         ids[b] = integrator.createBatch("failover-" + scenario + "-" + b, topics.input(), "claims", -1, null);
@@ -142,7 +153,7 @@ final class DisruptionCheck {
       int[][] order = interleave();
       Instant sendStart = Instant.now();
       try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig())) {
-        if (scenario.equals("tm-kill")) {
+        if (!scenario.equals("broker-restart")) {
           killTaskManagers(jobId, producer, integrator, topics.input(), order);
         } else {
           restartBroker(producer, integrator, topics.input(), order);
@@ -495,6 +506,17 @@ final class DisruptionCheck {
     if (scenario.equals("tm-kill")) {
       expect("a restart for every kill", restarts >= killTimes.size());
     }
+    if (scenario.equals("writer-faults")) {
+      List<String> injected = new ArrayList<>();
+      for (String step : WRITER_STEPS) {
+        if (Files.exists(faultDirectory().resolve(step))) {
+          injected.add(step);
+        }
+      }
+      say("writer failures injected: %s", injected);
+      expect("a failure injected at each step of the writer", injected.size() == WRITER_STEPS.size());
+      expect("a restart for every injected failure", restarts >= injected.size());
+    }
 
     long seconds = Duration.between(started, Instant.now()).toSeconds();
     boolean ok = failed.isEmpty();
@@ -507,6 +529,13 @@ final class DisruptionCheck {
         out.duplicates() + invalidDuplicates, out.lost() + invalidLost, seen.size(), out.unexpected() + unexpected + wrongBatch,
         seconds, ok);
     return ok;
+  }
+
+  /** Where the job's writer records the failures it injected (the TaskManagers run on this machine). */
+  private Path faultDirectory() throws IOException {
+    Path directory = harness.root.resolve(".run/failover/writer-faults");
+    Files.createDirectories(directory);
+    return directory;
   }
 
   private void expect(String what, boolean ok) {

@@ -65,14 +65,16 @@ public final class FailoverCheck {
         switch (scenario) {
           case "tm-kill" -> "50000";
           case "broker-restart" -> "15000";
+          case "writer-faults" -> "10000";
           default -> "5000";
         }));
     this.root = Path.of(args.getOrDefault("root", ".")).toAbsolutePath();
     this.flinkPort = args.getOrDefault("flinkPort", "8081");
     this.flinkDir = args.getOrDefault("flinkDir", root.resolve(".run/flink").toString());
     this.args = args;
-    if (!Set.of("tm-kill", "api-outage", "poison", "broker-restart").contains(scenario)) {
-      throw new IllegalArgumentException("--scenario must be tm-kill, api-outage, poison or broker-restart");
+    if (!Set.of("tm-kill", "api-outage", "poison", "broker-restart", "writer-faults").contains(scenario)) {
+      throw new IllegalArgumentException(
+          "--scenario must be tm-kill, api-outage, poison, broker-restart or writer-faults");
     }
   }
 
@@ -93,12 +95,12 @@ public final class FailoverCheck {
     if (scenario.equals("poison")) {
       return new PoisonCheck(this).run();
     }
-    if (scenario.equals("tm-kill") || scenario.equals("broker-restart")) {
+    if (scenario.equals("tm-kill") || scenario.equals("broker-restart") || scenario.equals("writer-faults")) {
       boolean tmKill = scenario.equals("tm-kill");
       long seed = args.containsKey("seed") ? Long.parseLong(args.get("seed")) : new java.security.SecureRandom().nextLong();
       return new DisruptionCheck(this, scenario, records,
           Integer.parseInt(args.getOrDefault("batches", tmKill ? "5" : "3")),
-          Integer.parseInt(args.getOrDefault("kills", tmKill ? "10" : "1")), seed,
+          Integer.parseInt(args.getOrDefault("kills", tmKill ? "10" : scenario.equals("writer-faults") ? "0" : "1")), seed,
           args.getOrDefault("kafkaDir", root.resolve(".run/kafka").toString()),
           brokers.substring(brokers.lastIndexOf(':') + 1)).run();
     }
@@ -159,17 +161,16 @@ public final class FailoverCheck {
     }
   }
 
-  String submitJob(TopicNames topics, OutageProxy proxy) throws Exception {
-    Process submit =
-        new ProcessBuilder(
-                root.resolve("scripts/flink").toString(), "submit", "--port", flinkPort, "--",
-                "--brokers=" + brokers, "--input=" + topics.input(), "--validator=json",
-                "--mgmtUrl=" + proxy.origin() + "/hri", "--oauthUrl=" + proxy.origin() + "/oauth",
-                "--clientId=validation-job", "--clientSecret=job-secret", "--audience=" + AUDIENCE,
-                "--batchCompletionDelay=10000", "--parallelism=2", "--mgmtInitialBackoff=1000",
-                "--mgmtMaxBackoff=10000", "--kafkaProperties=auto.offset.reset=earliest")
-            .inheritIO()
-            .start();
+  String submitJob(TopicNames topics, OutageProxy proxy, String... moreOptions) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        root.resolve("scripts/flink").toString(), "submit", "--port", flinkPort, "--",
+        "--brokers=" + brokers, "--input=" + topics.input(), "--validator=json",
+        "--mgmtUrl=" + proxy.origin() + "/hri", "--oauthUrl=" + proxy.origin() + "/oauth",
+        "--clientId=validation-job", "--clientSecret=job-secret", "--audience=" + AUDIENCE,
+        "--batchCompletionDelay=10000", "--parallelism=2", "--mgmtInitialBackoff=1000",
+        "--mgmtMaxBackoff=10000", "--kafkaProperties=auto.offset.reset=earliest"));
+    command.addAll(List.of(moreOptions));
+    Process submit = new ProcessBuilder(command).inheritIO().start();
     if (submit.waitFor() != 0) {
       throw new IllegalStateException("submitting the job failed");
     }
