@@ -72,8 +72,13 @@ public final class Bench {
       Dataset runnerSmall = direct ? Dataset.small(config.directSmallRecords()) : small;
       Dataset runnerFhir = direct ? Dataset.fhir(config.fhirSample(), config.directFhirRecords()) : fhir;
       for (String run : config.cases()) {
-        String[] validatorAndData = run.split("/");
-        runs.add(job(runner, validatorAndData[0], "small".equals(validatorAndData[1]) ? runnerSmall : runnerFhir));
+        String[] parts = run.split("/");
+        Dataset data = "small".equals(parts[1]) ? runnerSmall : runnerFhir;
+        if (parts.length < 3) {
+          runs.add(job(runner, parts[0], parts[0], data, List.of()));
+        } else if (!direct) { // the DirectRunner writes at least once anyway
+          runs.add(job(runner, parts[0], parts[0] + Report.AT_LEAST_ONCE, data, List.of("--exactlyOnce=false")));
+        }
       }
     }
     List<TrackerScale> trackers = new ArrayList<>();
@@ -125,17 +130,19 @@ public final class Bench {
     return args;
   }
 
-  private Measurement job(String runner, String validator, Dataset data) throws Exception {
-    String name = runner + "-" + validator + "-" + data.name();
+  /** A run of the job; {@code label} names it in the report, {@code options} are added to the job's. */
+  private Measurement job(String runner, String validator, String label, Dataset data, List<String> options)
+      throws Exception {
+    String name = runner + "-" + label + "-" + data.name();
     FlinkRest flink = flinkRest(runner, name);
     try (IngestStream stream = load(name, data);
         TopicCounter out = new TopicCounter(broker.bootstrapServers(), stream.topics.output(), warmup(data));
         TopicCounter invalid = new TopicCounter(broker.bootstrapServers(), stream.topics.invalid());
         VerdictCollector verdicts = new VerdictCollector(broker.bootstrapServers(), stream.topics.notification());
-        ChildJvm job = startJob(name, runner, stream, List.of("--validator=" + validator), flink)) {
+        ChildJvm job = startJob(name, runner, stream, withValidator(validator, options), flink)) {
       FlinkHealth.Watch watch = flink == null ? null : new FlinkHealth.Watch(flink);
       try {
-        return measure(name, runner, validator, data, stream, out, invalid, verdicts, job, watch);
+        return measure(name, runner, label, data, stream, out, invalid, verdicts, job, watch);
       } catch (Exception | AssertionError e) {
         if (watch != null) { // what Flink counted tells a failed checkpoint's restart loop from a slow run
           throw new IllegalStateException(e.getMessage() + "; " + watch.describe(), e);
@@ -143,6 +150,12 @@ public final class Bench {
         throw e;
       }
     }
+  }
+
+  private static List<String> withValidator(String validator, List<String> options) {
+    List<String> args = new ArrayList<>(List.of("--validator=" + validator));
+    args.addAll(options);
+    return args;
   }
 
   private Measurement measure(String name, String runner, String validator, Dataset data, IngestStream stream,

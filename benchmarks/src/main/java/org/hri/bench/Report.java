@@ -24,6 +24,23 @@ final class Report {
     this.machine = machine;
   }
 
+  /** How the validator column names a run with {@code --exactlyOnce=false}. */
+  static final String AT_LEAST_ONCE = "-at-least-once";
+
+  /**
+   * For a run with {@code --exactlyOnce=false}: the records/s of the same job with Kafka transactions over
+   * its own, or NaN when that job did not run.
+   */
+  double exactlyOnceRatio(Measurement atLeastOnce) {
+    String exactlyOnce = atLeastOnce.validator().replace(AT_LEAST_ONCE, "");
+    return runs.stream()
+        .filter(m -> m.runner().equals(atLeastOnce.runner()) && m.validator().equals(exactlyOnce)
+            && m.data().equals(atLeastOnce.data()))
+        .findFirst()
+        .map(m -> m.recordsPerSecond() / atLeastOnce.recordsPerSecond())
+        .orElse(Double.NaN);
+  }
+
   /** The baseline's records/s on the same data set, or NaN. */
   double ratioToKafka(Measurement run) {
     return runs.stream()
@@ -44,6 +61,12 @@ final class Report {
           m.runner(), m.validator(), m.data(), m.records(), m.recordsPerSecond(), m.mbPerSecond(),
           ratioToKafka(m), m.cores(), m.peakRssMib(),
           m.latency() == null ? "—" : m.latency().medianMs() + " / " + m.latency().maxMs(), cell(m.flink())));
+    }
+    for (Measurement m : runs) {
+      if (m.validator().endsWith(AT_LEAST_ONCE)) {
+        md.append(String.format(Locale.ROOT, "%nExactly once at %.2f of at-least-once (%s, %s, %s).%n",
+            exactlyOnceRatio(m), m.runner(), m.validator().replace(AT_LEAST_ONCE, ""), m.data()));
+      }
     }
     if (!trackers.isEmpty()) {
       md.append("\n| tracker scale | open batches | heap after GC, all open (MiB) | checkpoint (MiB) |"
@@ -98,6 +121,12 @@ final class Report {
             "RESULT runner=%s validator=%s data=%s records_per_s=%.0f mb_per_s=%.2f ratio_to_kafka=%.3f%s",
             m.runner(), m.validator(), m.data(), m.recordsPerSecond(), m.mbPerSecond(), ratioToKafka(m),
             flinkFields("", m.flink())));
+      }
+    }
+    for (Measurement m : runs) {
+      if (m.validator().endsWith(AT_LEAST_ONCE)) {
+        lines.add(String.format(Locale.ROOT, "RESULT runner=%s data=%s exactly_once_ratio=%.3f", m.runner(),
+            m.data(), exactlyOnceRatio(m)));
       }
     }
     headlineLatency().ifPresent(latency -> lines.add(String.format(Locale.ROOT,

@@ -58,6 +58,18 @@ class ReportTest {
   }
 
   @Test
+  void anAtLeastOnceRunGivesTheExactlyOnceRatio() {
+    List<Measurement> runs = List.of(
+        RUNS.get(0), RUNS.get(2),
+        new Measurement("flink", "passthrough-at-least-once", "small", 100_000, 102_400_000, 16.0, 1.4, 1_600,
+            null, new FlinkHealth(0, 0, 20)));
+    Report report = new Report(runs, List.of(), "m");
+
+    assertThat(report.resultLines().get(2), is("RESULT runner=flink data=small exactly_once_ratio=0.800"));
+    assertThat(report.markdown(), containsString("Exactly once at 0.80 of at-least-once (flink, passthrough, small)."));
+  }
+
+  @Test
   void theTableHasOneRowPerRun() {
     String table = new Report(RUNS, List.of(), "2 cores").markdown();
     assertThat(table, containsString(

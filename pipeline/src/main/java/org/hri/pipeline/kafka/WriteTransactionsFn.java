@@ -31,8 +31,8 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
   private final String topic;
   private final String shardPrefix;
   private final WriterFaults faults;
-  private final Counter transactions = Metrics.counter(WriteTransactionsFn.class, "transactions-committed");
-  private final Counter replayed = Metrics.counter(WriteTransactionsFn.class, "records-already-committed");
+  private static final Counter TRANSACTIONS = Metrics.counter("hri", "transactions-committed");
+  private static final Counter REPLAYED = Metrics.counter("hri", "records-already-committed");
 
   /** The next number of the shard's run to write. */
   @StateId("expected")
@@ -76,7 +76,7 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
       Long written = expected.read();
       long next = Math.max(written == null ? 0 : written, producer.nextSequenceOf(record.run()));
       switch (WriteOrder.of(record.sequence(), next)) {
-        case ALREADY_WRITTEN -> replayed.inc();
+        case ALREADY_WRITTEN -> REPLAYED.inc();
         case WAIT -> early.add(record);
         case WRITE -> expected.write(writeWithFollowers(producer, record, early));
       }
@@ -151,7 +151,7 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
     while (shards.hasNext()) {
       Map.Entry<String, ShardProducer> shard = shards.next();
       if (shard.getValue().commit()) {
-        transactions.inc();
+        TRANSACTIONS.inc();
       }
       shards.remove();
       ShardProducerPool.giveBack(shard.getKey(), shard.getValue());

@@ -24,10 +24,7 @@ final class FlinkDefaults {
    */
   static final long CHECKPOINT_INTERVAL_MS = 300;
   static final long CHECKPOINT_TIMEOUT_MS = 120_000;
-  /**
-   * Beam's default is 1,000. Bundles end at each checkpoint anyway; bigger ones make bigger envelopes for the
-   * exactly-once writer, which commits a transaction per envelope (docs/performance.md).
-   */
+  /** Beam's default is 1,000. Bundles end at each checkpoint anyway; bigger ones cost less per record. */
   static final long MAX_BUNDLE_SIZE = 10_000;
   static final String EMBEDDED = "[local]";
 
