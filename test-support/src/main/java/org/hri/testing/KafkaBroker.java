@@ -105,13 +105,28 @@ public final class KafkaBroker implements AutoCloseable {
   private final KafkaRaftServer server;
   private final Path dataDir;
   private final String bootstrapServers;
+  private final String secureBootstrapServers;
   private final AtomicBoolean closed = new AtomicBoolean();
   private Admin admin; // guarded by this
 
-  private KafkaBroker(KafkaRaftServer server, Path dataDir, String bootstrapServers) {
+  private KafkaBroker(KafkaRaftServer server, Path dataDir, String bootstrapServers, String secureBootstrapServers) {
     this.server = server;
     this.dataDir = dataDir;
     this.bootstrapServers = bootstrapServers;
+    this.secureBootstrapServers = secureBootstrapServers;
+  }
+
+  /**
+   * A SASL_SSL listener besides the PLAINTEXT one, the way Event Streams listens: SASL PLAIN over TLS (the
+   * {@code tlsProtocols}, e.g. {@code TLSv1.3}), one user and password, a server certificate for
+   * {@code localhost} only (so a client that connects to {@code 127.0.0.1} must refuse it, hostname
+   * verification being on).
+   */
+  public record SaslSsl(TestCertificates authority, String user, String password, String tlsProtocols) {}
+
+  /** {@link #start()} with a {@link SaslSsl} listener too; see {@link #secureBootstrapServers()}. */
+  public static KafkaBroker start(SaslSsl saslSsl) {
+    return startWith(Objects.requireNonNull(saslSsl));
   }
 
   /**
@@ -120,11 +135,15 @@ public final class KafkaBroker implements AutoCloseable {
    * @throws IllegalStateException if the broker does not come up (after a few attempts with new ports)
    */
   public static KafkaBroker start() {
+    return startWith(null);
+  }
+
+  private static KafkaBroker startWith(SaslSsl saslSsl) {
     long t0 = System.nanoTime();
     RuntimeException last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       try {
-        KafkaBroker broker = tryStart();
+        KafkaBroker broker = tryStart(saslSsl);
         LOG.info("Kafka broker started at {} in {} ms (data in {})", broker.bootstrapServers,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), broker.dataDir);
         return broker;
@@ -137,7 +156,7 @@ public final class KafkaBroker implements AutoCloseable {
     throw new IllegalStateException("Could not start the in-process Kafka broker", last);
   }
 
-  private static KafkaBroker tryStart() {
+  private static KafkaBroker tryStart(SaslSsl saslSsl) {
     Path dir;
     try {
       dir = Files.createTempDirectory("hri-kafka-");
@@ -148,10 +167,16 @@ public final class KafkaBroker implements AutoCloseable {
     KafkaBroker broker = null;
     boolean exitTrapped = false;
     try {
-      int[] ports = freePorts(2);
+      int[] ports = freePorts(3);
       int port = ports[0];
       int controllerPort = ports[1];
-      KafkaConfig config = new KafkaConfig(brokerProperties(dir, port, controllerPort), false);
+      Properties properties = brokerProperties(dir, port, controllerPort);
+      String secure = null;
+      if (saslSsl != null) {
+        secure = "localhost:" + ports[2];
+        addSaslSslListener(properties, saslSsl, ports[2], dir);
+      }
+      KafkaConfig config = new KafkaConfig(properties, false);
       new Formatter()
           .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
           .setClusterId(Uuid.randomUuid().toString())
@@ -165,7 +190,7 @@ public final class KafkaBroker implements AutoCloseable {
       exitTrapped = true;
       server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup(); // returns once the broker is registered and unfenced
-      broker = new KafkaBroker(server, dir, "127.0.0.1:" + port);
+      broker = new KafkaBroker(server, dir, "127.0.0.1:" + port, secure);
       broker.admin().describeCluster().nodes().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       return broker;
     } catch (Exception e) {
@@ -214,6 +239,30 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("background.threads", "2");
     p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
     return p;
+  }
+
+  /** Adds the SASL_SSL listener on {@code port}; its key store goes into the broker's directory. */
+  private static void addSaslSslListener(Properties p, SaslSsl saslSsl, int port, Path dir) {
+    String keyStorePassword = UUID.randomUUID().toString();
+    Path keyStore =
+        saslSsl.authority().writeServerKeyStore(dir.resolve("listener.p12"), List.of("localhost"), keyStorePassword);
+    p.put("listeners", p.getProperty("listeners") + ",SASL_SSL://localhost:" + port);
+    p.put("advertised.listeners", p.getProperty("advertised.listeners") + ",SASL_SSL://localhost:" + port);
+    p.put("listener.security.protocol.map", p.getProperty("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+    p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "PLAIN");
+    p.put("listener.name.sasl_ssl.plain.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + saslSsl.user() + "=\""
+            + saslSsl.password() + "\";");
+    p.put("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
+    p.put("listener.name.sasl_ssl.ssl.keystore.location", keyStore.toString());
+    p.put("listener.name.sasl_ssl.ssl.keystore.password", keyStorePassword);
+    p.put("listener.name.sasl_ssl.ssl.key.password", keyStorePassword);
+    p.put("listener.name.sasl_ssl.ssl.enabled.protocols", saslSsl.tlsProtocols());
+  }
+
+  /** {@code localhost:port} of the SASL_SSL listener, or null when the broker has none. */
+  public String secureBootstrapServers() {
+    return secureBootstrapServers;
   }
 
   /** {@code host:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */

@@ -77,6 +77,38 @@ public final class TestCertificates {
    */
   public SSLContext serverContext(List<String> hosts) {
     try {
+      KeyStore store = serverKeyStore(hosts);
+      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keyManagers.init(store, KEY_PASSWORD);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keyManagers.getKeyManagers(), null, new SecureRandom());
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot create a server certificate", e);
+    }
+  }
+
+  /**
+   * Writes a PKCS12 key store with a server certificate this CA signed for {@code hosts}; the store and its
+   * key are protected by {@code password}. For servers configured by file, such as a Kafka listener.
+   */
+  public Path writeServerKeyStore(Path file, List<String> hosts, String password) {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      KeyStore source = serverKeyStore(hosts);
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry(
+          "server", source.getKey("server", KEY_PASSWORD), password.toCharArray(),
+          source.getCertificateChain("server"));
+      store.store(out, password.toCharArray());
+      return file;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("Cannot write the server key store", e);
+    }
+  }
+
+  private KeyStore serverKeyStore(List<String> hosts) throws GeneralSecurityException {
+    try {
       KeyPair keys = keyPair();
       JcaX509v3CertificateBuilder builder =
           builder(new X500Name("CN=" + ca.getSubjectX500Principal().getName().substring(3)),
@@ -91,13 +123,9 @@ public final class TestCertificates {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       store.setKeyEntry("server", keys.getPrivate(), KEY_PASSWORD, new X509Certificate[] {certificate, ca});
-      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keyManagers.init(store, KEY_PASSWORD);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keyManagers.getKeyManagers(), null, new SecureRandom());
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("Cannot create a server certificate", e);
+      return store;
+    } catch (IOException e) {
+      throw new GeneralSecurityException(e);
     }
   }
 

@@ -110,8 +110,9 @@ public final class KafkaSettings implements Serializable {
               + secret.kafkaValue().replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
       config.put("security.protocol", "SASL_SSL");
       config.put("sasl.mechanism", "PLAIN");
-      config.put("ssl.protocol", "TLSv1.2");
-      config.put("ssl.enabled.protocols", "TLSv1.2");
+      // The original pinned TLS 1.2; 1.3 is preferred where the broker offers it.
+      config.put("ssl.protocol", "TLSv1.3");
+      config.put("ssl.enabled.protocols", "TLSv1.2,TLSv1.3");
       config.put("ssl.endpoint.identification.algorithm", "HTTPS");
     }
     return config;

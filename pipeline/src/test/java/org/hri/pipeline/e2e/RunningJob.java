@@ -53,14 +53,19 @@ public final class RunningJob implements AutoCloseable {
     return start(broker, validation, DIRECT_RUNNER, args);
   }
 
-  /** Creates the stream's four topics and starts the job with the runner's and the test's arguments. */
+  /**
+   * Creates the stream's four topics and starts the job with the runner's and the test's arguments; the job
+   * reaches the broker's PLAINTEXT listener unless the test's arguments name {@code --brokers} and
+   * {@code --kafkaProperties} (which then must carry {@code auto.offset.reset=earliest}) themselves.
+   */
   static RunningJob start(KafkaBroker broker, ValidateRecords validation, List<String> runnerArgs, String... args) {
     TopicNames topics = TopicNames.forInput("ingest.tenant1.e2e" + nextStream() + ".in");
     broker.createTopics(Map.of(topics.input(), 2, topics.notification(), 1, topics.output(), 2, topics.invalid(), 1));
-    List<String> all = new ArrayList<>(List.of(
-        "--brokers=" + broker.bootstrapServers(),
-        "--input=" + topics.input(),
-        "--kafkaProperties=auto.offset.reset=earliest"));
+    List<String> all = new ArrayList<>(List.of("--input=" + topics.input()));
+    if (List.of(args).stream().noneMatch(arg -> arg.startsWith("--brokers="))) {
+      all.addAll(List.of(
+          "--brokers=" + broker.bootstrapServers(), "--kafkaProperties=auto.offset.reset=earliest"));
+    }
     all.addAll(runnerArgs);
     all.addAll(List.of(args));
     HriPipelineOptions options =

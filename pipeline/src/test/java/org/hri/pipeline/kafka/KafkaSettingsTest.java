@@ -32,8 +32,8 @@ class KafkaSettingsTest {
     expected.put("sasl.jaas.config", JAAS);
     expected.put("security.protocol", "SASL_SSL");
     expected.put("sasl.mechanism", "PLAIN");
-    expected.put("ssl.protocol", "TLSv1.2");
-    expected.put("ssl.enabled.protocols", "TLSv1.2");
+    expected.put("ssl.protocol", "TLSv1.3");
+    expected.put("ssl.enabled.protocols", "TLSv1.2,TLSv1.3");
     expected.put("ssl.endpoint.identification.algorithm", "HTTPS");
     return expected;
   }
