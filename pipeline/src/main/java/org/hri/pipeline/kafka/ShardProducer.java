@@ -16,6 +16,8 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.hri.pipeline.kafka.WriterFaults.Step;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One shard of the exactly-once writer: a transactional producer whose id belongs to the shard, and the
@@ -23,14 +25,15 @@ import org.hri.pipeline.kafka.WriterFaults.Step;
  */
 final class ShardProducer implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(60);
+  private static final Logger LOG = LoggerFactory.getLogger(ShardProducer.class);
 
   private final KafkaProducer<byte[], byte[]> producer;
   private final ConsumerGroupMetadata group;
   private final TopicPartition positionKey;
   private final WriterFaults faults;
   private CommittedPosition committed;
-  private SequencedRecord lastSent;
+  /** The position once the open transaction commits; null when none is open. */
+  private CommittedPosition pending;
 
   private ShardProducer(
       KafkaProducer<byte[], byte[]> producer, ConsumerGroupMetadata group, TopicPartition positionKey,
@@ -55,9 +58,9 @@ final class ShardProducer implements AutoCloseable {
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     try {
       producer.initTransactions();
-      TopicPartition positionKey = new TopicPartition(topic, 0);
-      CommittedPosition committed = CommittedPosition.fromOffset(readPosition(admin, shardId, positionKey));
-      return new ShardProducer(producer, new ConsumerGroupMetadata(shardId), positionKey, faults, committed);
+      return new ShardProducer(
+          producer, new ConsumerGroupMetadata(shardId), CommittedPosition.key(topic), faults,
+          CommittedPosition.read(admin, topic, shardId));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       producer.close(Duration.ZERO);
@@ -68,32 +71,6 @@ final class ShardProducer implements AutoCloseable {
     }
   }
 
-  /**
-   * The shard's committed offset, null if none. The broker leaves a partition out of its answer while a
-   * transaction's offsets for it are pending (they are not, once {@code initTransactions} returned, but
-   * nothing else may be trusted), so the read is repeated until the answer holds it.
-   */
-  private static OffsetAndMetadata readPosition(Admin admin, String shardId, TopicPartition positionKey)
-      throws InterruptedException, ExecutionException {
-    long deadline = System.nanoTime() + POSITION_TIMEOUT.toNanos();
-    while (true) {
-      Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin
-              .listConsumerGroupOffsets(
-                  Map.of(shardId, new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(positionKey))),
-                  new ListConsumerGroupOffsetsOptions().requireStable(true))
-              .partitionsToOffsetAndMetadata(shardId)
-              .get();
-      if (offsets.containsKey(positionKey)) { // null: nothing committed
-        return offsets.get(positionKey);
-      }
-      if (System.nanoTime() > deadline) {
-        throw new KafkaException("The position of " + shardId + " stayed unstable for " + POSITION_TIMEOUT);
-      }
-      Thread.sleep(100);
-    }
-  }
-
   /** The first sequence number of {@code run} that no committed transaction of the shard holds. */
   long nextSequenceOf(long run) {
     return committed.nextSequenceOf(run);
@@ -101,32 +78,44 @@ final class ShardProducer implements AutoCloseable {
 
   /** Sends {@code record} in the open transaction, beginning one if needed. Records go in sequence order. */
   void send(SequencedRecord record) {
-    if (lastSent == null) {
+    if (pending == null) {
       producer.beginTransaction();
+      pending = committed;
     }
     producer.send(record.record());
-    lastSent = record;
+    pending = pending.with(record.run(), record.sequence());
     faults.at(Step.AFTER_SEND);
   }
 
   /** Commits the open transaction, if any, with the shard's new position; true if there was one. */
   boolean commit() {
-    if (lastSent == null) {
+    if (pending == null) {
       return false;
     }
-    CommittedPosition next = CommittedPosition.after(lastSent.run(), lastSent.sequence());
-    producer.sendOffsetsToTransaction(Map.of(positionKey, next.toOffset()), group);
+    producer.sendOffsetsToTransaction(Map.of(positionKey, pending.toOffset()), group);
     faults.at(Step.BEFORE_COMMIT);
     producer.commitTransaction(); // flushes first, and fails if any send of the transaction failed
-    committed = next;
-    lastSent = null;
+    committed = pending;
+    pending = null;
     faults.at(Step.AFTER_COMMIT);
     return true;
   }
 
-  /** Closes without committing: an open transaction is aborted by the broker or by the shard's next producer. */
+  /**
+   * Closes without committing: an open transaction is aborted. Never throws: an interrupted task (Flink
+   * cancels tasks that way) makes Kafka's close fail, and the producers after this one must still close.
+   */
   @Override
   public void close() {
-    producer.close(CLOSE_TIMEOUT);
+    boolean interrupted = Thread.interrupted();
+    try {
+      producer.close(CLOSE_TIMEOUT);
+    } catch (RuntimeException e) {
+      LOG.warn("Closing a producer of the exactly-once writer failed: {}", e.toString());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }

@@ -39,12 +39,17 @@ final class WriteExactlyOnce extends PTransform<PCollection<ProducerRecord<byte[
     records
         .apply("AssignShards", ParDo.of(new AssignShardFn(shards)))
         .setCoder(KvCoder.of(VarIntCoder.of(), new KafkaRecordCoder()))
-        .apply("NumberRecords", ParDo.of(new SequenceRecordsFn()))
+        .apply("NumberRecords", ParDo.of(new SequenceRecordsFn(adminConfig, topic, shardPrefix())))
         .setCoder(KvCoder.of(VarIntCoder.of(), new SequencedRecord.SequencedRecordCoder()))
         .apply(
             "WriteTransactions",
-            ParDo.of(new WriteTransactionsFn(producerConfig, adminConfig, topic, "hri-" + topic, faults)));
+            ParDo.of(new WriteTransactionsFn(producerConfig, adminConfig, topic, shardPrefix(), faults)));
     return PDone.in(records.getPipeline());
+  }
+
+  /** Shard {@code n} writes with transactional id {@code hri-<topic>-n}, its position in the group of that name. */
+  private String shardPrefix() {
+    return "hri-" + topic;
   }
 
   /** Round robin from a random shard, so that every worker spreads its records over all shards. */

@@ -1,11 +1,13 @@
 package org.hri.pipeline.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -16,6 +18,8 @@ import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes numbered records in Kafka transactions, one per shard and bundle, each committing the shard's new
@@ -31,12 +35,14 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
   private final String topic;
   private final String shardPrefix;
   private final WriterFaults faults;
+  private static final Logger LOG = LoggerFactory.getLogger(WriteTransactionsFn.class);
   private static final Counter TRANSACTIONS = Metrics.counter("hri", "transactions-committed");
   private static final Counter REPLAYED = Metrics.counter("hri", "records-already-committed");
 
-  /** The next number of the shard's run to write. */
+  /** The run last written and its next number to write. */
   @StateId("expected")
-  private final StateSpec<ValueState<Long>> expectedSpec = StateSpecs.value(VarLongCoder.of());
+  private final StateSpec<ValueState<KV<Long, Long>>> expectedSpec =
+      StateSpecs.value(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()));
 
   /** Records that came before a gap in the numbers filled; empty on runners that keep the order. */
   @StateId("early")
@@ -57,6 +63,11 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
     this.faults = faults;
   }
 
+  /** The transactional id of a shard, and the consumer group holding its position. */
+  static String shardId(String shardPrefix, int shard) {
+    return shardPrefix + "-" + shard;
+  }
+
   @Setup
   public void setup() {
     ShardProducerPool.join();
@@ -67,18 +78,19 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
   @RequiresStableInput
   public void process(
       @Element KV<Integer, SequencedRecord> element,
-      @StateId("expected") ValueState<Long> expected,
+      @StateId("expected") ValueState<KV<Long, Long>> expected,
       @StateId("early") BagState<SequencedRecord> early) {
-    String shardId = shardPrefix + "-" + element.getKey();
+    String shardId = shardId(shardPrefix, element.getKey());
     SequencedRecord record = element.getValue();
     try {
       ShardProducer producer = borrowed.computeIfAbsent(shardId, this::borrow);
-      Long written = expected.read();
-      long next = Math.max(written == null ? 0 : written, producer.nextSequenceOf(record.run()));
+      KV<Long, Long> written = expected.read();
+      long fromState = written != null && written.getKey() == record.run() ? written.getValue() : 0;
+      long next = Math.max(fromState, producer.nextSequenceOf(record.run()));
       switch (WriteOrder.of(record.sequence(), next)) {
         case ALREADY_WRITTEN -> REPLAYED.inc();
         case WAIT -> early.add(record);
-        case WRITE -> expected.write(writeWithFollowers(producer, record, early));
+        case WRITE -> expected.write(KV.of(record.run(), writeWithFollowers(producer, record, early)));
       }
     } catch (RuntimeException e) {
       discardAll();
@@ -99,11 +111,11 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
     waiting.sort(Comparator.comparingLong(SequencedRecord::sequence));
     List<SequencedRecord> stillWaiting = new ArrayList<>();
     for (SequencedRecord candidate : waiting) {
-      if (candidate.sequence() == next) {
+      if (candidate.run() != record.run() || candidate.sequence() > next) {
+        stillWaiting.add(candidate);
+      } else if (candidate.sequence() == next) {
         producer.send(candidate);
         next++;
-      } else if (candidate.sequence() > next) {
-        stillWaiting.add(candidate);
       }
     }
     early.clear();
@@ -123,14 +135,19 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
 
   @Teardown
   public void teardown() {
-    if (borrowed != null) {
-      discardAll();
+    try {
+      if (borrowed != null) {
+        discardAll();
+      }
+      if (admin != null) {
+        admin.close(Duration.ofSeconds(5));
+        admin = null;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Closing the exactly-once writer's admin client failed: {}", e.toString());
+    } finally {
+      ShardProducerPool.leave();
     }
-    if (admin != null) {
-      admin.close();
-      admin = null;
-    }
-    ShardProducerPool.leave();
   }
 
   private ShardProducer borrow(String shardId) {

@@ -156,6 +156,16 @@ class WriteExactlyOnceTest {
   }
 
   @Test
+  void aRestoredRunIsRecognisedAfterANewerRunCommitted() {
+    write(RUN, 0, 5, WriterFaults.none());
+    write(RUN + 1, 0, 3, WriterFaults.none()); // a new run, after a rollback
+    write(RUN, 0, 5, WriterFaults.none()); // the older run's buffer replayed after another restore
+
+    assertThat(committedValues(8), containsInAnyOrder("value-0", "value-0", "value-1", "value-1", "value-2",
+        "value-2", "value-3", "value-4"));
+  }
+
+  @Test
   void aPipelineWritesEveryRecordOnceOverSeveralShards() {
     TestPipeline pipeline = TestPipeline.create().enableAbandonedNodeEnforcement(false);
     List<ProducerRecord<byte[], byte[]>> records =
