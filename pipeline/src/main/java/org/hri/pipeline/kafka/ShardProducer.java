@@ -2,14 +2,11 @@ package org.hri.pipeline.kafka;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
@@ -32,8 +29,8 @@ final class ShardProducer implements AutoCloseable {
   private final TopicPartition positionKey;
   private final WriterFaults faults;
   private CommittedPosition committed;
-  /** The position once the open transaction commits; null when none is open. */
-  private CommittedPosition pending;
+  /** The last number sent in the open transaction, by run, the latest run last; empty when none is open. */
+  private final Map<Long, Long> sentByRun = new LinkedHashMap<>();
 
   private ShardProducer(
       KafkaProducer<byte[], byte[]> producer, ConsumerGroupMetadata group, TopicPartition positionKey,
@@ -78,25 +75,29 @@ final class ShardProducer implements AutoCloseable {
 
   /** Sends {@code record} in the open transaction, beginning one if needed. Records go in sequence order. */
   void send(SequencedRecord record) {
-    if (pending == null) {
+    if (sentByRun.isEmpty()) {
       producer.beginTransaction();
-      pending = committed;
     }
     producer.send(record.record());
-    pending = pending.with(record.run(), record.sequence());
+    sentByRun.remove(record.run());
+    sentByRun.put(record.run(), record.sequence());
     faults.at(Step.AFTER_SEND);
   }
 
   /** Commits the open transaction, if any, with the shard's new position; true if there was one. */
   boolean commit() {
-    if (pending == null) {
+    if (sentByRun.isEmpty()) {
       return false;
     }
-    producer.sendOffsetsToTransaction(Map.of(positionKey, pending.toOffset()), group);
+    CommittedPosition next = committed;
+    for (Map.Entry<Long, Long> sent : sentByRun.entrySet()) {
+      next = next.with(sent.getKey(), sent.getValue());
+    }
+    producer.sendOffsetsToTransaction(Map.of(positionKey, next.toOffset()), group);
     faults.at(Step.BEFORE_COMMIT);
     producer.commitTransaction(); // flushes first, and fails if any send of the transaction failed
-    committed = pending;
-    pending = null;
+    committed = next;
+    sentByRun.clear();
     faults.at(Step.AFTER_COMMIT);
     return true;
   }
