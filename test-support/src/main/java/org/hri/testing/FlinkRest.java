@@ -204,7 +204,8 @@ public final class FlinkRest {
     return MiniJson.parseObject(json);
   }
 
-  private String get(String path) throws IOException {
+  /** The body of {@code GET <path>} (relative to the REST root, e.g. {@code jobs/<id>/config}); 200 only. */
+  public String get(String path) throws IOException {
     HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT).GET().build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
