@@ -53,6 +53,7 @@ public final class FailoverCheck {
   private final int records;
   private final String scenario;
   final Path root;
+  private final int prometheusPort;
   final String flinkPort;
   private final String flinkDir;
   private final Map<String, String> args;
@@ -69,6 +70,7 @@ public final class FailoverCheck {
           default -> "5000";
         }));
     this.root = Path.of(args.getOrDefault("root", ".")).toAbsolutePath();
+    this.prometheusPort = Integer.parseInt(args.getOrDefault("prometheusPort", "9249"));
     this.flinkPort = args.getOrDefault("flinkPort", "8081");
     this.flinkDir = args.getOrDefault("flinkDir", root.resolve(".run/flink").toString());
     this.args = args;
@@ -129,7 +131,9 @@ public final class FailoverCheck {
       integrator.sendComplete(batchId, records, null);
       say("sendComplete(%d) sent; waiting for the verdict", records);
       BatchNotification verdict = awaitVerdict(integrator, batchId);
-      return check(topics, batchId, verdict, records - invalid, invalid, proxy.calls());
+      boolean ok = check(topics, batchId, verdict, records - invalid, invalid, proxy.calls());
+      return scenario.equals("api-outage") ? ok & PrometheusScrape.findsCounters(prometheusPort, records - invalid)
+          : ok;
     } finally {
       cancel(jobId);
     }
