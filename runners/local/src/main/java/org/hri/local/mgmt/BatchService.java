@@ -19,14 +19,16 @@ import java.util.regex.Pattern;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.Json;
+import org.hri.pipeline.topics.TopicNames;
+import org.hri.pipeline.topics.TopicNamingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The batch endpoints of spec §4.3–§4.5: checks in the Management API's order (tenant id and body → 400,
- * token and tenant scope → 401, role → 401, unknown batch → 404, owner → 401, state → 409), then the change,
- * which is written to the batch's notification topic before it is stored (a failed write leaves the batch as
- * it was and answers 500).
+ * The batch endpoints of spec §4.3–§4.5: checks in the Management API's order (tenant id, body and the
+ * topic's tenant → 400, token and tenant scope → 401, role → 401, unknown batch → 404, owner → 401, state →
+ * 409), then the change, which is written to the batch's notification topic before it is stored (a failed
+ * write leaves the batch as it was and answers 500).
  */
 final class BatchService {
   private static final Logger LOG = LoggerFactory.getLogger(BatchService.class);
@@ -45,6 +47,8 @@ final class BatchService {
   static final String MSG_INTEGRATOR_ROLE = "Must have hri_data_integrator role to %s a batch";
   static final String MSG_INTERNAL_ROLE = "Must have hri_internal role to mark a batch as %s";
   static final String MSG_SUB_REQUIRED = "JWT access token 'sub' claim must be populated.";
+  static final String MSG_FOREIGN_TOPIC = "Invalid parameter value(s): topic must be an input topic of tenant "
+      + "%1$s: ingest.%1$s.<integrator>[.qualifier].in";
 
   /** Finds out who calls; invoked after the request itself was checked. */
   @FunctionalInterface
@@ -80,6 +84,9 @@ final class BatchService {
     body.injectionCheck("topic", topic);
     body.injectionCheck("dataType", dataType);
     body.check();
+    if (!isInputTopicOf(tenant, topic)) {
+      throw ApiException.badRequest(String.format(MSG_FOREIGN_TOPIC, tenant));
+    }
     Caller caller = auth.authenticate();
     if (caller.checked() && !caller.has(Caller.INTEGRATOR)) {
       throw ApiException.unauthorized(String.format(MSG_INTEGRATOR_ROLE, "create"));
@@ -321,6 +328,18 @@ final class BatchService {
 
   static JsonNode toJson(BatchNotification batch) {
     return Json.mapper().valueToTree(normalize(batch));
+  }
+
+  /**
+   * Whether {@code topic} is an input topic of {@code tenant}: the notifications of a batch go to its topic's
+   * {@code .notification} topic, and another tenant's must stay out of reach of this tenant's callers.
+   */
+  static boolean isInputTopicOf(String tenant, String topic) {
+    try {
+      return TopicNames.forInput(topic).tenantId().equals(tenant);
+    } catch (TopicNamingException e) {
+      return false;
+    }
   }
 
   private static void checkTenant(String tenant) throws ApiException {

@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.Json;
 import org.slf4j.Logger;
@@ -45,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * batch to the batch's notification topic (key = batch id) and waits for Kafka's acknowledgement before it is
  * stored and answered. The batches live in memory and are rebuilt on start from the notification topics
  * ({@code ingest.*.notification}), so they survive a restart on the same broker.
+ *
+ * <p>Every request must name this server in its {@code Host} header (a loopback name or address, or a
+ * configured {@linkplain Config.Builder#allowedHost allowed host}; 421 otherwise), and every {@code POST} and
+ * {@code PUT} under {@code /hri} must be {@code Content-Type: application/json} (415 otherwise): a web page the
+ * developer happens to open can then neither reach the API through a rebound DNS name nor post a form to it.
  *
  * <pre>{@code
  * try (LocalManagementApi api = LocalManagementApi.start(
@@ -62,6 +70,11 @@ public final class LocalManagementApi implements AutoCloseable {
   private static final Set<String> ACTIONS = Set.of("sendComplete", "terminate", "processingComplete", "fail");
   private static final String HEALTH_FAILURE =
       "HRI Service Temporarily Unavailable | error Detail: Kafka status: Kafka Connection/Read Partition failed";
+  private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
+  private static final Pattern PORT = Pattern.compile("[0-9]{0,5}");
+  static final String MSG_MISDIRECTED =
+      "Misdirected Request: the Host header must be localhost, 127.0.0.1, [::1] or an allowed host name";
+  static final String MSG_NOT_JSON = "Unsupported Media Type: the Content-Type must be application/json";
 
   static {
     // The JDK server writes headers and body in separate segments; without TCP_NODELAY every answer waits
@@ -186,6 +199,9 @@ public final class LocalManagementApi implements AutoCloseable {
     try (exchange) {
       exchange.getResponseHeaders().set("X-Request-Id", requestId);
       try {
+        if (!isServedHost(single(exchange, "Host"), config.allowedHosts())) {
+          throw new ApiException(421, MSG_MISDIRECTED);
+        }
         byte[] body = readBody(exchange);
         Reply reply = route(exchange, method, segments(rawPath), body);
         status = reply.status();
@@ -253,6 +269,7 @@ public final class LocalManagementApi implements AutoCloseable {
             return batches.list(tenant, parseQuery(exchange.getRequestURI().getRawQuery()), auth);
           }
           allow(method, "POST", "GET");
+          requireJson(exchange);
           return batches.create(tenant, body, auth);
         }
         String batchId = path.get(4);
@@ -262,6 +279,7 @@ public final class LocalManagementApi implements AutoCloseable {
         }
         if (n == 7 && path.get(5).equals("action") && ACTIONS.contains(path.get(6))) {
           allow(method, "PUT");
+          requireJson(exchange);
           return switch (path.get(6)) {
             case "sendComplete" -> batches.sendComplete(tenant, batchId, body, auth);
             case "terminate" -> batches.terminate(tenant, batchId, body, auth);
@@ -281,6 +299,48 @@ public final class LocalManagementApi implements AutoCloseable {
       }
     }
     throw new ApiException(405, "Method Not Allowed");
+  }
+
+  /**
+   * Whether a {@code Host} header names this server: a loopback name or address, or an allowed name, with any
+   * port. A page whose DNS name was rebound to 127.0.0.1 still sends its own name, so it is refused (421).
+   */
+  static boolean isServedHost(String host, Set<String> allowedHosts) {
+    if (host == null) {
+      return false;
+    }
+    String name = host.trim().toLowerCase(Locale.ROOT);
+    int colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf(']')) { // a port follows (the colons of [::1] are inside the brackets)
+      if (!PORT.matcher(name.substring(colon + 1)).matches()) {
+        return false;
+      }
+      name = name.substring(0, colon);
+    }
+    return LOOPBACK_HOSTS.contains(name) || allowedHosts.contains(name);
+  }
+
+  /** Whether a Content-Type is JSON: {@code application/json}, any case, parameters (charset) allowed. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return type.trim().equalsIgnoreCase("application/json");
+  }
+
+  /** Bodies must be JSON: a browser sends form and text/plain posts cross-site without asking first (415). */
+  private static void requireJson(HttpExchange exchange) throws ApiException {
+    if (!isJson(single(exchange, "Content-Type"))) {
+      throw new ApiException(415, MSG_NOT_JSON);
+    }
+  }
+
+  /** The value of a request header that is sent exactly once, else null (absent or ambiguous). */
+  private static String single(HttpExchange exchange, String name) {
+    List<String> values = exchange.getRequestHeaders().get(name);
+    return values != null && values.size() == 1 ? values.get(0) : null;
   }
 
   private static void sendText(HttpExchange exchange, int status, String text) throws IOException {
@@ -382,6 +442,7 @@ public final class LocalManagementApi implements AutoCloseable {
   public static final class Config {
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
     public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern HOST_NAME = Pattern.compile("[a-z0-9._-]+|\\[[0-9a-f:.]+]");
 
     private final int port;
     private final String bootstrapServers;
@@ -393,6 +454,7 @@ public final class LocalManagementApi implements AutoCloseable {
     private final Map<String, String> kafkaProperties;
     private final Duration kafkaTimeout;
     private final Clock clock;
+    private final Set<String> allowedHosts;
 
     private Config(Builder b) {
       if (b.port < 0 || b.port > 65535) {
@@ -416,6 +478,11 @@ public final class LocalManagementApi implements AutoCloseable {
       if (b.auth && byId.isEmpty()) {
         throw new IllegalArgumentException("authorization on needs at least one OAuth client");
       }
+      for (String host : b.allowedHosts) {
+        if (!HOST_NAME.matcher(host).matches()) {
+          throw new IllegalArgumentException("allowed host '" + host + "' must be a host name without a port");
+        }
+      }
       this.port = b.port;
       this.bootstrapServers = b.bootstrapServers;
       this.validation = b.validation;
@@ -426,6 +493,7 @@ public final class LocalManagementApi implements AutoCloseable {
       this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.kafkaProperties));
       this.kafkaTimeout = b.kafkaTimeout;
       this.clock = Objects.requireNonNull(b.clock, "clock");
+      this.allowedHosts = Set.copyOf(b.allowedHosts);
     }
 
     public static Builder builder() {
@@ -480,12 +548,18 @@ public final class LocalManagementApi implements AutoCloseable {
       return clock;
     }
 
+    /** Host names (lower case, no port) accepted in the {@code Host} header besides the loopback ones. */
+    public Set<String> allowedHosts() {
+      return allowedHosts;
+    }
+
     /** Everything but client secrets and Kafka property values (which may hold passwords). */
     @Override
     public String toString() {
       return "Config{port=" + port + ", bootstrapServers=" + bootstrapServers + ", validation=" + validation
           + ", auth=" + auth + ", clients=" + clients + ", tokenLifetime=" + tokenLifetime + ", audience="
-          + audience + ", kafkaProperties=" + kafkaProperties.keySet() + ", kafkaTimeout=" + kafkaTimeout + "}";
+          + audience + ", kafkaProperties=" + kafkaProperties.keySet() + ", kafkaTimeout=" + kafkaTimeout
+          + ", allowedHosts=" + allowedHosts + "}";
     }
 
     /** Builds a {@link Config}: bootstrap servers are required; validation on and authorization off by default. */
@@ -500,6 +574,7 @@ public final class LocalManagementApi implements AutoCloseable {
       private final Map<String, String> kafkaProperties = new HashMap<>();
       private Duration kafkaTimeout = DEFAULT_KAFKA_TIMEOUT;
       private Clock clock = Clock.systemUTC();
+      private final Set<String> allowedHosts = new LinkedHashSet<>();
 
       private Builder() {}
 
@@ -559,6 +634,15 @@ public final class LocalManagementApi implements AutoCloseable {
       /** The clock of batch dates and token expiry (tests). */
       public Builder clock(Clock clock) {
         this.clock = clock;
+        return this;
+      }
+
+      /**
+       * Also accepts this name (no port; any case) in the {@code Host} header, for a name that resolves to
+       * 127.0.0.1 or a local proxy in front of the API. localhost, 127.0.0.1 and [::1] always are.
+       */
+      public Builder allowedHost(String name) {
+        this.allowedHosts.add(Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT));
         return this;
       }
 

@@ -199,6 +199,22 @@ class LocalManagementApiAuthTest {
     assertThat(s.notificationStatuses(reader), contains("started"));
   }
 
+  /** A token for one tenant does not reach another tenant's notification topic through a batch's topic. */
+  @Test
+  void anIntegratorCannotCreateABatchOnAnotherTenantsTopic(KafkaBroker broker) {
+    Stream s = pool.take();
+    Stream other = Stream.unique(OTHER_TENANT).create(broker);
+    String elsewhere = http.accessToken("elsewhere", "secret-e", "tenant_" + OTHER_TENANT + " hri_data_integrator",
+        AUDIENCE);
+    String body = "{\"name\":\"x\",\"topic\":\"" + other.in() + "\",\"dataType\":\"claims\"}";
+    http.post(s.batches(), body, integratorA()).assertError(400, "Invalid parameter value(s): topic must be an "
+        + "input topic of tenant " + TENANT + ": ingest." + TENANT + ".<integrator>[.qualifier].in");
+    String mine = "{\"name\":\"x\",\"topic\":\"" + s.in() + "\",\"dataType\":\"claims\"}";
+    http.post(other.batches(), mine, elsewhere).assertError(400, "Invalid parameter value(s): topic must be an "
+        + "input topic of tenant " + OTHER_TENANT + ": ingest." + OTHER_TENANT + ".<integrator>[.qualifier].in");
+    assertThat("nothing written", s.notificationCount(broker) + other.notificationCount(broker), is(0L));
+  }
+
   // ---------------------------------------------------------------------------------------------------------
   // Roles
 

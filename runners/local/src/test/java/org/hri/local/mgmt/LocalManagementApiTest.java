@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,6 +35,7 @@ class LocalManagementApiTest {
   static final Instant T0 = Instant.parse("2024-03-01T10:00:00.400Z");
   static final MutableClock CLOCK = new MutableClock(T0);
   static final String NO_AUTH = "NoAuthUnkIntegrator";
+  static final String ALLOWED_HOST = "HRI-Local.test";
 
   static LocalManagementApi api;
   static Http http;
@@ -47,6 +49,7 @@ class LocalManagementApiTest {
     api = LocalManagementApi.start(LocalManagementApi.Config.builder()
         .bootstrapServers(broker.bootstrapServers())
         .clock(CLOCK)
+        .allowedHost(ALLOWED_HOST)
         .build());
     http = new Http(api);
   }
@@ -176,13 +179,44 @@ class LocalManagementApiTest {
   }
 
   @Test
-  void aTopicWithoutInGetsNotificationAppended(KafkaBroker broker) {
+  void anInputTopicWithAQualifierIsAccepted(KafkaBroker broker) {
     Stream s = Stream.unique();
-    String base = "ingest." + s.tenant() + "." + s.integrator();
+    String base = "ingest." + s.tenant() + "." + s.integrator() + ".q1";
     broker.createTopic(base + ".notification", 1);
-    String id = create(s, "{\"name\":\"b\",\"topic\":\"" + base + "\",\"dataType\":\"claims\"}");
+    String id = create(s, "{\"name\":\"b\",\"topic\":\"" + base + ".in\",\"dataType\":\"claims\"}");
     assertThat(reader.readAll(base + ".notification"), hasSize(1));
-    assertThat(batch(s, id).get("topic").asText(), is(base));
+    assertThat(batch(s, id).get("topic").asText(), is(base + ".in"));
+  }
+
+  /**
+   * A batch's notifications go to its topic's notification topic: a topic that is not one of the URL tenant's
+   * input topics is refused before anything is written (its topics exist, so a write would succeed).
+   */
+  @Test
+  void createRefusesATopicThatIsNotAnInputTopicOfTheTenant(KafkaBroker broker) {
+    Stream s = pool.take();
+    Stream other = pool.take();
+    String t = s.tenant();
+    List<String> topics = List.of(
+        other.in(),                                             // another tenant's stream
+        other.notification(),                                   // another tenant's notification topic itself
+        "ingest." + other.tenant() + "." + s.integrator() + ".in", // this integrator's name, other tenant
+        "ingest." + t + "x." + s.integrator() + ".in",          // a tenant whose id starts with this one
+        s.notification(),                                       // not an input topic
+        "ingest." + t + "." + s.integrator(),                   // no .in (the real API appends .notification)
+        "ingest." + t + ".in",                                  // no integrator element
+        "other." + t + "." + s.integrator() + ".in");           // not ingest.
+    for (String topic : topics) {
+      http.post(s.batches(), "{\"name\":\"n\",\"topic\":\"" + topic + "\",\"dataType\":\"claims\"}")
+          .assertError(400, "Invalid parameter value(s): topic must be an input topic of tenant " + t
+              + ": ingest." + t + ".<integrator>[.qualifier].in");
+    }
+    assertThat(http.get(s.batches()).body(), is("{\"total\":0,\"results\":[]}"));
+    assertThat(http.get(other.batches()).body(), is("{\"total\":0,\"results\":[]}"));
+    assertThat("nothing written", s.notificationCount(broker) + other.notificationCount(broker), is(0L));
+    // the same body with the tenant's own topic goes through
+    create(s, "{\"name\":\"n\",\"topic\":\"" + s.in() + "\",\"dataType\":\"claims\"}");
+    assertThat(s.notificationCount(broker), is(1L));
   }
 
   @ParameterizedTest
@@ -516,6 +550,91 @@ class LocalManagementApiTest {
     http.put("/hri/tenants/t1/batches/b1/action/unknown", "{}").assertError(404, "Not Found");
     http.send("DELETE", "/hri/tenants/t1/batches", null, null).assertError(405, "Method Not Allowed");
     http.post("/alive", "{}").assertError(405, "Method Not Allowed");
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Host and Content-Type (a web page in the developer's browser must not reach the API)
+
+  @ParameterizedTest
+  @ValueSource(strings = {"127.0.0.1:PORT", "127.0.0.1", "localhost:PORT", "LocalHost:PORT", "localhost",
+      "[::1]:PORT", "[::1]", "hri-local.test:PORT", "HRI-LOCAL.TEST", "localhost:"})
+  void loopbackAndAllowedHostNamesAreServed(String host) {
+    Http.Res r = http.raw("GET", "/alive", null, "Host: " + host.replace("PORT", "" + http.port()));
+    assertThat(r.body(), r.status(), is(200));
+    assertThat(r.body(), is("yes"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"evil.example", "evil.example:PORT", "127.0.0.1.evil.example:PORT",
+      "localhost.evil.example", "hri-local.test.evil.example", "127.0.0.2:PORT", "0.0.0.0:PORT", "::1",
+      "localhost:PORT:PORT", "localhost:http", "localhost:123456", "localhost.", ""})
+  void otherHostNamesAre421(String host, KafkaBroker broker) {
+    Stream s = pool.take();
+    String header = "Host: " + host.replace("PORT", "" + http.port());
+    http.raw("GET", "/alive", null, header).assertError(421, LocalManagementApi.MSG_MISDIRECTED);
+    http.raw("GET", s.batches(), null, header).assertError(421, LocalManagementApi.MSG_MISDIRECTED);
+    http.raw("POST", s.batches(), s.createBody("rebound"), header, "Content-Type: application/json")
+        .assertError(421, LocalManagementApi.MSG_MISDIRECTED);
+    assertThat(http.get(s.batches()).body(), is("{\"total\":0,\"results\":[]}"));
+    assertThat("nothing written", s.notificationCount(broker), is(0L));
+  }
+
+  @Test
+  void aMissingOrRepeatedHostHeaderIs421() {
+    http.raw("GET", "/alive", null).assertError(421, LocalManagementApi.MSG_MISDIRECTED);
+    http.raw("GET", "/alive", null, "Host: 127.0.0.1", "Host: evil.example")
+        .assertError(421, LocalManagementApi.MSG_MISDIRECTED);
+  }
+
+  @Test
+  void allowedHostsAreNamesWithoutAPort() {
+    LocalManagementApi.Config.Builder b = LocalManagementApi.Config.builder().bootstrapServers("127.0.0.1:9");
+    assertThat(b.allowedHost("HRI.Example").allowedHost("[FD00::1]").build().allowedHosts(),
+        is(java.util.Set.of("hri.example", "[fd00::1]")));
+    for (String bad : List.of("hri.example:8080", "", "*.example", "a/b", "fd00::1")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> LocalManagementApi.Config.builder().bootstrapServers("127.0.0.1:9").allowedHost(bad).build());
+      assertThat(e.getMessage(), is("allowed host '" + bad + "' must be a host name without a port"));
+    }
+  }
+
+  /** No Content-Type, or any but JSON: a browser sends forms and text/plain cross-site without a preflight. */
+  @ParameterizedTest
+  @ValueSource(strings = {"-", "text/plain", "text/plain; charset=UTF-8", "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x", "application/jsonp", "application/json-patch+json", "text/json", ""})
+  void postAndPutWithoutJsonContentTypeAre415(String contentType, KafkaBroker broker) {
+    Stream s = pool.take();
+    String type = contentType.equals("-") ? null : contentType;
+    http.send("POST", s.batches(), type, s.createBody("form"), null)
+        .assertError(415, LocalManagementApi.MSG_NOT_JSON);
+    assertThat(http.get(s.batches()).body(), is("{\"total\":0,\"results\":[]}"));
+    assertThat("nothing written", s.notificationCount(broker), is(0L));
+    String id = create(s);
+    for (String action : List.of("sendComplete", "terminate", "processingComplete", "fail")) {
+      http.send("PUT", s.action(id, action), type, bodyFor(action), null)
+          .assertError(415, LocalManagementApi.MSG_NOT_JSON);
+    }
+    assertThat(batch(s, id).get("status").asText(), is("started"));
+    assertThat("only the started notification", s.notificationCount(broker), is(1L));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"application/json", "application/json; charset=UTF-8", "Application/JSON;charset=utf-8",
+      "application/json ; charset=\"utf-8\""})
+  void jsonContentTypesAreAccepted(String contentType, KafkaBroker broker) {
+    Stream s = pool.take();
+    Http.Res created = http.send("POST", s.batches(), contentType, s.createBody("json"), null);
+    assertThat(created.body(), created.status(), is(201));
+    String id = created.json().get("id").asText();
+    http.send("PUT", s.action(id, "sendComplete"), contentType, SEND_COMPLETE_BODY, null).assertEmpty(200);
+    assertThat(s.notificationStatuses(reader), contains("started", "sendCompleted"));
+  }
+
+  @Test
+  void getsAndTheTokenEndpointNeedNoJsonContentType() {
+    Stream s = pool.take();
+    assertThat(http.send("GET", s.batches(), "text/plain", null, null).status(), is(200));
+    assertThat(http.token("any-client", "any-secret", "grant_type=client_credentials").status(), is(200));
   }
 
   // ---------------------------------------------------------------------------------------------------------
