@@ -198,6 +198,11 @@ class FakeManagementApiTest {
     caller.start();
     assertThat(api.awaitRequests("PUT", "/action/processingComplete", 1, Duration.ofSeconds(10)), hasSize(1));
     caller.join(10_000);
+    // The listener runs after the response is sent, as the real API publishes after answering.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (updates.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
 
     assertThat(updates, hasSize(1));
     assertThat(updates.get(0), containsString("\"status\":\"completed\""));
