@@ -30,6 +30,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -117,7 +120,8 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * A SASL_SSL listener besides the PLAINTEXT one, the way Event Streams listens: SASL PLAIN over TLS (the
+   * A SASL_SSL listener besides the PLAINTEXT one, the way Event Streams listens: SASL PLAIN (and
+   * SCRAM-SHA-512 for users added with {@link #addScramUser}) over TLS (the
    * {@code tlsProtocols}, e.g. {@code TLSv1.3}), one user and password, a server certificate for
    * {@code localhost} only (so a client that connects to {@code 127.0.0.1} must refuse it, hostname
    * verification being on).
@@ -249,7 +253,9 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("listeners", p.getProperty("listeners") + ",SASL_SSL://localhost:" + port);
     p.put("advertised.listeners", p.getProperty("advertised.listeners") + ",SASL_SSL://localhost:" + port);
     p.put("listener.security.protocol.map", p.getProperty("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
-    p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "PLAIN");
+    p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512");
+    p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
     p.put("listener.name.sasl_ssl.plain.sasl.jaas.config",
         "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + saslSsl.user() + "=\""
             + saslSsl.password() + "\";");
@@ -258,6 +264,22 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("listener.name.sasl_ssl.ssl.keystore.password", keyStorePassword);
     p.put("listener.name.sasl_ssl.ssl.key.password", keyStorePassword);
     p.put("listener.name.sasl_ssl.ssl.enabled.protocols", saslSsl.tlsProtocols());
+  }
+
+  /** Adds a SCRAM-SHA-512 user, for the SASL_SSL listener (it takes PLAIN and SCRAM-SHA-512). */
+  public void addScramUser(String user, String password) {
+    try {
+      admin()
+          .alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+              user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)))
+          .all()
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Cannot add SCRAM user " + user, e);
+    }
   }
 
   /** {@code localhost:port} of the SASL_SSL listener, or null when the broker has none. */

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job end to end through a broker's SASL_SSL listener (PLAIN, TLS 1.3 only, a certificate of a CA made
- * for the test, for {@code localhost} only), reading and writing every topic there. The test itself feeds
+ * The job end to end through a broker's SASL_SSL listener (PLAIN or SCRAM-SHA-512, TLS 1.3 only, a
+ * certificate of a CA made for the test, for {@code localhost} only), reading and writing every topic there. The test itself feeds
  * and reads the topics over the broker's PLAINTEXT listener.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -88,6 +88,26 @@ class KafkaTlsJobTest {
         "--brokers=" + broker.secureBootstrapServers(), "--kafkaConfigFile=" + config,
         "--kafkaProperties=auto.offset.reset=earliest", "--standalone", "--batchCompletionDelay=1000")) {
       assertABatchCompletes(job, "config-file");
+    }
+  }
+
+  @Test
+  void aScramUserFromAKafkaConfigFile() throws IOException {
+    String scramPassword = "scram-" + UUID.randomUUID();
+    broker.addScramUser("hri-job", scramPassword);
+    Path config = Files.writeString(dir.resolve("scram.properties"), String.join("\n",
+        "security.protocol=SASL_SSL",
+        "sasl.mechanism=SCRAM-SHA-512",
+        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"hri-job\""
+            + " password=\"" + scramPassword + "\";",
+        "ssl.truststore.location=" + trustStore,
+        "ssl.truststore.password=" + TRUST_STORE_PASSWORD,
+        ""));
+    try (RunningJob job = RunningJob.start(
+        broker, ValidateRecords.using(new JsonBodyValidator()), RunningJob.DIRECT_RUNNER,
+        "--brokers=" + broker.secureBootstrapServers(), "--kafkaConfigFile=" + config,
+        "--kafkaProperties=auto.offset.reset=earliest", "--standalone", "--batchCompletionDelay=1000")) {
+      assertABatchCompletes(job, "scram");
     }
   }
 
