@@ -6,12 +6,9 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.hri.pipeline.model.BatchStatus;
+import org.hri.testing.StderrCapture;
 import org.hri.testkit.ValidatorTestKit;
 import org.hri.testkit.ValidatorTestRun;
 import org.junit.jupiter.api.Test;
@@ -30,11 +27,10 @@ class FhirPayloadStaysOutOfLogsTest {
 
   @Test
   void noPayloadTextReachesTheLogsOrTheNotices() {
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(new Tee(stderr, captured), true, StandardCharsets.UTF_8));
     ValidatorTestRun.Outcome outcome;
-    try (ValidatorTestRun run =
+    String log;
+    try (StderrCapture capture = StderrCapture.start();
+        ValidatorTestRun run =
         ValidatorTestKit.forValidatorNamed("fhir")
             .withArgs("--fhirValidationLevel=profile")
             .withDeadline(Duration.ofMinutes(4)) // the profile validator loads the FHIR definitions first
@@ -50,8 +46,7 @@ class FhirPayloadStaysOutOfLogsTest {
               .record("{\"resourceType\":\"Bundle\", " + MARKER) // not JSON
               .sendCompleted()
               .awaitVerdict();
-    } finally {
-      System.setErr(stderr);
+      log = capture.text();
     }
 
     assertThat(outcome.status(), is(BatchStatus.COMPLETED));
@@ -60,37 +55,7 @@ class FhirPayloadStaysOutOfLogsTest {
     for (String failure : outcome.failures()) {
       assertThat("an invalid-record notice", failure, not(containsString(MARKER)));
     }
-    String log = captured.toString(StandardCharsets.UTF_8);
     assertThat(log.isEmpty(), is(false));
     assertThat("the job's log output", log, not(containsString(MARKER)));
-  }
-
-  /** Writes to two streams. */
-  private static final class Tee extends OutputStream {
-    private final OutputStream first;
-    private final OutputStream second;
-
-    Tee(OutputStream first, OutputStream second) {
-      this.first = first;
-      this.second = second;
-    }
-
-    @Override
-    public void write(int b) throws java.io.IOException {
-      first.write(b);
-      second.write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws java.io.IOException {
-      first.write(b, off, len);
-      second.write(b, off, len);
-    }
-
-    @Override
-    public void flush() throws java.io.IOException {
-      first.flush();
-      second.flush();
-    }
   }
 }

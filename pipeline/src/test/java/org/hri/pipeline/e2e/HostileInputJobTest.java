@@ -10,10 +10,7 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +30,7 @@ import org.hri.testing.FakeManagementApi;
 import org.hri.testing.FakeManagementApi.Request;
 import org.hri.testing.KafkaBroker;
 import org.hri.testing.KafkaBrokerExtension;
+import org.hri.testing.StderrCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -54,16 +52,11 @@ public class HostileInputJobTest {
 
   @Test
   void hostileInputCostsItsRecordOrItsBatchAndTheStreamGoesOn(KafkaBroker broker) throws Exception {
-    // Everything the job and its libraries log in this JVM (slf4j-simple and java.util.logging write to it).
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(new TeeOutputStream(stderr, captured), true, StandardCharsets.UTF_8));
-    try {
+    String log;
+    try (StderrCapture capture = StderrCapture.start()) {
       runHostileStream(broker);
-    } finally {
-      System.setErr(stderr);
+      log = capture.text();
     }
-    String log = captured.toString(StandardCharsets.UTF_8);
     assertThat(log.isEmpty(), is(false));
     assertThat("the job's log output", log, not(containsString(MARKER)));
   }
@@ -183,34 +176,6 @@ public class HostileInputJobTest {
     }
   }
 
-  /** Writes to two streams. */
-  private static final class TeeOutputStream extends OutputStream {
-    private final OutputStream first;
-    private final OutputStream second;
-
-    TeeOutputStream(OutputStream first, OutputStream second) {
-      this.first = first;
-      this.second = second;
-    }
-
-    @Override
-    public synchronized void write(int b) throws IOException {
-      first.write(b);
-      second.write(b);
-    }
-
-    @Override
-    public synchronized void write(byte[] b, int off, int len) throws IOException {
-      first.write(b, off, len);
-      second.write(b, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      first.flush();
-    }
-  }
-
   private static RecordMetadata sendWithBatchId(RunningJob job, byte[] batchId) {
     return job.kafka.send(job.topics.input(), "k".getBytes(StandardCharsets.UTF_8),
         BODY.getBytes(StandardCharsets.UTF_8), List.of(new RecordHeader("batchId", batchId)));
@@ -227,7 +192,7 @@ public class HostileInputJobTest {
   private static InvalidRecord invalid(ConsumerRecord<byte[], byte[]> record) {
     try {
       return InvalidRecord.fromJson(record.value());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError("not an invalid-record notice", e);
     }
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -74,40 +75,36 @@ class KafkaTlsJobTest {
 
   @Test
   void aKafkaConfigFileCarriesValuesWithCommasAndItsOwnSecurity() throws IOException {
-    Path config = Files.writeString(dir.resolve("kafka.properties"), String.join("\n",
-        "security.protocol=SASL_SSL",
+    assertABatchCompletesWithConfigFile("plain",
         "sasl.mechanism=PLAIN",
-        "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"token\" password=\""
-            + API_KEY + "\";",
-        "ssl.enabled.protocols=TLSv1.2,TLSv1.3",
-        "ssl.truststore.location=" + trustStore,
-        "ssl.truststore.password=" + TRUST_STORE_PASSWORD,
-        ""));
-    try (RunningJob job = RunningJob.start(
-        broker, ValidateRecords.using(new JsonBodyValidator()), RunningJob.DIRECT_RUNNER,
-        "--brokers=" + broker.secureBootstrapServers(), "--kafkaConfigFile=" + config,
-        "--kafkaProperties=auto.offset.reset=earliest", "--standalone", "--batchCompletionDelay=1000")) {
-      assertABatchCompletes(job, "config-file");
-    }
+        "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"token\""
+            + " password=\"" + API_KEY + "\";",
+        "ssl.enabled.protocols=TLSv1.2,TLSv1.3");
   }
 
   @Test
   void aScramUserFromAKafkaConfigFile() throws IOException {
     String scramPassword = "scram-" + UUID.randomUUID();
     broker.addScramUser("hri-job", scramPassword);
-    Path config = Files.writeString(dir.resolve("scram.properties"), String.join("\n",
-        "security.protocol=SASL_SSL",
+    assertABatchCompletesWithConfigFile("scram",
         "sasl.mechanism=SCRAM-SHA-512",
         "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"hri-job\""
-            + " password=\"" + scramPassword + "\";",
+            + " password=\"" + scramPassword + "\";");
+  }
+
+  /** The job with only a {@code --kafkaConfigFile} of SASL_SSL, the test's trust store and {@code lines}. */
+  private void assertABatchCompletesWithConfigFile(String name, String... lines) throws IOException {
+    List<String> properties = new ArrayList<>(List.of(
+        "security.protocol=SASL_SSL",
         "ssl.truststore.location=" + trustStore,
-        "ssl.truststore.password=" + TRUST_STORE_PASSWORD,
-        ""));
+        "ssl.truststore.password=" + TRUST_STORE_PASSWORD));
+    properties.addAll(List.of(lines));
+    Path config = Files.write(dir.resolve(name + ".properties"), properties);
     try (RunningJob job = RunningJob.start(
         broker, ValidateRecords.using(new JsonBodyValidator()), RunningJob.DIRECT_RUNNER,
         "--brokers=" + broker.secureBootstrapServers(), "--kafkaConfigFile=" + config,
         "--kafkaProperties=auto.offset.reset=earliest", "--standalone", "--batchCompletionDelay=1000")) {
-      assertABatchCompletes(job, "scram");
+      assertABatchCompletes(job, name);
     }
   }
 
