@@ -33,12 +33,14 @@ record BenchConfig(
     List<String> jobArgs,
     List<String> jobJvm,
     List<String> cases) {
+  /** The job's cases: validator/data, and the at-least-once run the exactly-once one is compared with. */
+  static final String DEFAULT_CASES = "passthrough/small,passthrough/small/at-least-once,passthrough/fhir,fhir/fhir";
 
   static final String USAGE =
       "usage: bench [--smallRecords=200000] [--fhirRecords=10000] [--directSmallRecords=10000]"
           + " [--directFhirRecords=2000] [--batches=20] [--warmupPercent=25]"
           + " [--runners=direct,flink (empty: the baseline only)]"
-          + " [--cases=passthrough/small,passthrough/small/at-least-once,passthrough/fhir,fhir/fhir]"
+          + " [--cases=" + DEFAULT_CASES + "]"
           + " [--latencyBatches=40] [--trackerBatches=100000] [--completionDelay=1000] [--jobHeap=4g]"
           + " [--fhirSample=data/synthea-sample-200.ndjson] [--results=bench-results/<time>] [--quick]"
           + ""
@@ -76,7 +78,7 @@ record BenchConfig(
         words(given.getOrDefault("copyProducer", "")),
         words(given.getOrDefault("jobArgs", "")),
         words(given.getOrDefault("jobJvm", "")),
-        List.of(given.getOrDefault("cases", "passthrough/small,passthrough/small/at-least-once,passthrough/fhir,fhir/fhir").split(",")));
+        List.of(given.getOrDefault("cases", DEFAULT_CASES).split(",")));
     for (String known : List.of("smallRecords", "fhirRecords", "directSmallRecords", "directFhirRecords", "batches",
         "warmupPercent", "runners", "latencyBatches", "trackerBatches", "completionDelay", "jobHeap", "fhirSample",
         "results", "directClasspath", "flinkJar", "copyProducer", "jobArgs", "jobJvm", "cases")) {

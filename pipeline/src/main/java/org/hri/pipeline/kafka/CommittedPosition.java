@@ -74,9 +74,10 @@ final class CommittedPosition {
   }
 
   /**
-   * The shard's position, as the consumer group {@code shardId} holds it. The broker leaves a partition out of its answer while a
-   * transaction's offsets for it are pending (they are not, once {@code initTransactions} returned, but
-   * nothing else may be trusted), so the read is repeated until the answer holds it.
+   * The shard's position, as the consumer group {@code shardId} holds it. The broker leaves a partition out
+   * of its answer while a transaction's offsets for it are pending (they are not, once
+   * {@code initTransactions} returned, but nothing else may be trusted), so the read is repeated until the
+   * answer holds it.
    */
   static CommittedPosition read(Admin admin, String topic, String shardId)
       throws InterruptedException, ExecutionException {

@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
 final class PrometheusScrape {
   private static final int PORTS = 10;
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  /** Flink names a Beam counter {@code <namespace>_<name>} in the operator's scope, e.g. {@code ..._hri_records_valid}. */
-  private static final Pattern VALID = Pattern.compile("(?m)^(flink_taskmanager_job_task_operator\\w*hri_records_valid)\\{[^}]*} ([0-9.E+]+)$");
+  /** Flink names a Beam counter {@code <namespace>_<name>} in the operator's scope. */
+  private static final Pattern VALID =
+      Pattern.compile("(?m)^(flink_taskmanager_job_task_operator\\w*hri_records_valid)\\{[^}]*} ([0-9.E+]+)$");
 
   private PrometheusScrape() {}
 
