@@ -22,7 +22,7 @@ import org.apache.kafka.common.TopicPartition;
  * committed transaction holds. Stored as the metadata of the shard's consumer group, inside each transaction,
  * so it commits or aborts with the records it counts.
  *
- * <p>A run is one numbering of a shard's records (see {@link SequenceRecordsFn}). A restore replays the
+ * <p>A run is one numbering of a shard's records (see {@link NumberChunksFn}). A restore replays the
  * records of the run it restores, so the positions of the last {@link #RUNS_KEPT} runs are kept; a run this
  * position does not know has written nothing.
  */

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -73,14 +74,17 @@ final class ShardProducer implements AutoCloseable {
     return committed.nextSequenceOf(run);
   }
 
-  /** Sends {@code record} in the open transaction, beginning one if needed. Records go in sequence order. */
-  void send(SequencedRecord record) {
+  /**
+   * Sends record {@code sequence} of {@code run} in the open transaction, beginning one if needed. Records go
+   * in sequence order.
+   */
+  void send(long run, long sequence, ProducerRecord<byte[], byte[]> record) {
     if (sentByRun.isEmpty()) {
       producer.beginTransaction();
     }
-    producer.send(record.record());
-    sentByRun.remove(record.run());
-    sentByRun.put(record.run(), record.sequence());
+    producer.send(record);
+    sentByRun.remove(run);
+    sentByRun.put(run, sequence);
     faults.at(Step.AFTER_SEND);
   }
 

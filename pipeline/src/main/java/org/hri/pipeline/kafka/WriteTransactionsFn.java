@@ -24,12 +24,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes numbered records in Kafka transactions, one per shard and bundle, each committing the shard's new
  * position with the records (see {@link CommittedPosition}). Its input is stable — the runner hands it only
- * records that a completed checkpoint holds, and the same ones again after a restore — so a record below the
+ * chunks that a completed checkpoint holds, and the same ones again after a restore — so a record below the
  * position is a replay and is skipped. Keyed by shard: a runner hands a key's elements to one worker at a
  * time, also after a rescale, so a shard's producer never fences a live one. Failure windows:
  * docs/architecture.md, decision 12.
  */
-final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void> {
+final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> {
   private final HashMap<String, Object> producerConfig;
   private final HashMap<String, Object> adminConfig;
   private final String topic;
@@ -44,10 +44,10 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
   private final StateSpec<ValueState<KV<Long, Long>>> expectedSpec =
       StateSpecs.value(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()));
 
-  /** Records that came before a gap in the numbers filled; empty on runners that keep the order. */
+  /** Chunks that came before a gap in the numbers filled; empty on runners that keep the order. */
   @StateId("early")
-  private final StateSpec<BagState<SequencedRecord>> earlySpec =
-      StateSpecs.bag(new SequencedRecord.SequencedRecordCoder());
+  private final StateSpec<BagState<SequencedChunk>> earlySpec =
+      StateSpecs.bag(new SequencedChunk.SequencedChunkCoder());
 
   private transient Admin admin;
   /** Producers this bundle borrowed, by shard id, in the order it borrowed them. */
@@ -77,20 +77,20 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
   @ProcessElement
   @RequiresStableInput
   public void process(
-      @Element KV<Integer, SequencedRecord> element,
+      @Element KV<Integer, SequencedChunk> element,
       @StateId("expected") ValueState<KV<Long, Long>> expected,
-      @StateId("early") BagState<SequencedRecord> early) {
+      @StateId("early") BagState<SequencedChunk> early) {
     String shardId = shardId(shardPrefix, element.getKey());
-    SequencedRecord record = element.getValue();
+    SequencedChunk chunk = element.getValue();
     try {
       ShardProducer producer = borrowed.computeIfAbsent(shardId, this::borrow);
       KV<Long, Long> written = expected.read();
-      long fromState = written != null && written.getKey() == record.run() ? written.getValue() : 0;
-      long next = Math.max(fromState, producer.nextSequenceOf(record.run()));
-      switch (WriteOrder.of(record.sequence(), next)) {
-        case ALREADY_WRITTEN -> REPLAYED.inc();
-        case WAIT -> early.add(record);
-        case WRITE -> expected.write(KV.of(record.run(), writeWithFollowers(producer, record, early)));
+      long fromState = written != null && written.getKey() == chunk.run() ? written.getValue() : 0;
+      long next = Math.max(fromState, producer.nextSequenceOf(chunk.run()));
+      switch (WriteOrder.of(chunk, next)) {
+        case ALREADY_WRITTEN -> REPLAYED.inc(chunk.records().size());
+        case WAIT -> early.add(chunk);
+        case WRITE -> expected.write(KV.of(chunk.run(), writeWithFollowers(producer, chunk, next, early)));
       }
     } catch (RuntimeException e) {
       discardAll();
@@ -98,29 +98,41 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void>
     }
   }
 
-  /** Writes {@code record} and the waiting ones that follow it without a gap; the next number expected. */
+  /**
+   * Writes the records of {@code chunk} from number {@code next} on, and the waiting chunks that follow them
+   * without a gap; the next number expected.
+   */
   private static long writeWithFollowers(
-      ShardProducer producer, SequencedRecord record, BagState<SequencedRecord> early) {
-    producer.send(record);
-    long next = record.sequence() + 1;
+      ShardProducer producer, SequencedChunk chunk, long next, BagState<SequencedChunk> early) {
+    next = write(producer, chunk, next);
     if (early.isEmpty().read()) {
       return next;
     }
-    List<SequencedRecord> waiting = new ArrayList<>();
+    List<SequencedChunk> waiting = new ArrayList<>();
     early.read().forEach(waiting::add);
-    waiting.sort(Comparator.comparingLong(SequencedRecord::sequence));
-    List<SequencedRecord> stillWaiting = new ArrayList<>();
-    for (SequencedRecord candidate : waiting) {
-      if (candidate.run() != record.run() || candidate.sequence() > next) {
+    waiting.sort(Comparator.comparingLong(SequencedChunk::first));
+    List<SequencedChunk> stillWaiting = new ArrayList<>();
+    for (SequencedChunk candidate : waiting) {
+      if (candidate.run() != chunk.run() || WriteOrder.of(candidate, next) == WriteOrder.WAIT) {
         stillWaiting.add(candidate);
-      } else if (candidate.sequence() == next) {
-        producer.send(candidate);
-        next++;
+      } else {
+        next = write(producer, candidate, next);
       }
     }
     early.clear();
     stillWaiting.forEach(early::add);
     return next;
+  }
+
+  /** Writes the records of {@code chunk} numbered {@code next} and above; the number after its last. */
+  private static long write(ShardProducer producer, SequencedChunk chunk, long next) {
+    if (next > chunk.first()) {
+      REPLAYED.inc(next - chunk.first());
+    }
+    for (long sequence = Math.max(next, chunk.first()); sequence < chunk.end(); sequence++) {
+      producer.send(chunk.run(), sequence, chunk.records().get((int) (sequence - chunk.first())));
+    }
+    return Math.max(next, chunk.end());
   }
 
   @FinishBundle

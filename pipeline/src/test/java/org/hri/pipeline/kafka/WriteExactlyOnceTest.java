@@ -66,29 +66,32 @@ class WriteExactlyOnceTest {
   }
 
   /**
-   * One run of the writer over records {@code from} to {@code to} (exclusive) of {@code run}, in a new
-   * pipeline: a new DoFn instance with empty state, as after a restore from before its first bundle.
+   * One run of the writer over records {@code from} to {@code to} (exclusive) of {@code run}, in chunks that
+   * end at multiples of 3, in a new pipeline: a new DoFn instance with empty state, as after a restore from
+   * before its first bundle. A replay from 0 to 15 after a run to 10 so has a chunk (9-11) half written.
    */
   private void write(long run, int from, int to, WriterFaults faults) {
-    List<KV<Integer, SequencedRecord>> records = new ArrayList<>();
-    for (int sequence = from; sequence < to; sequence++) {
-      records.add(numbered(run, sequence));
+    List<KV<Integer, SequencedChunk>> chunks = new ArrayList<>();
+    for (int first = from; first < to; first = Math.min(to, (first / 3 + 1) * 3)) {
+      List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+      for (int sequence = first; sequence < Math.min(to, (first / 3 + 1) * 3); sequence++) {
+        records.add(record(sequence));
+      }
+      chunks.add(KV.of(0, new SequencedChunk(run, first, records)));
     }
-    Collections.shuffle(records, new Random(to)); // runners may reorder; the writer restores the order
+    Collections.shuffle(chunks, new Random(to)); // runners may reorder; the writer restores the order
     TestPipeline pipeline = TestPipeline.create().enableAbandonedNodeEnforcement(false);
     pipeline
-        .apply(Create.of(records).withCoder(KvCoder.of(VarIntCoder.of(), new SequencedRecord.SequencedRecordCoder())))
+        .apply(Create.of(chunks).withCoder(KvCoder.of(VarIntCoder.of(), new SequencedChunk.SequencedChunkCoder())))
         .apply(ParDo.of(new WriteTransactionsFn(
             settings().transactionalProducer(), settings().admin(), topic, "hri-" + topic, faults)));
     pipeline.run().waitUntilFinish();
   }
 
-  private KV<Integer, SequencedRecord> numbered(long run, long sequence) {
-    ProducerRecord<byte[], byte[]> record =
-        new ProducerRecord<>(
-            topic, null, null, ("key-" + sequence).getBytes(UTF_8), ("value-" + sequence).getBytes(UTF_8),
-            List.of(new RecordHeader("batchId", "b-1".getBytes(UTF_8)), new RecordHeader("empty", null)));
-    return KV.of(0, new SequencedRecord(run, sequence, record));
+  private ProducerRecord<byte[], byte[]> record(long sequence) {
+    return new ProducerRecord<>(
+        topic, null, null, ("key-" + sequence).getBytes(UTF_8), ("value-" + sequence).getBytes(UTF_8),
+        List.of(new RecordHeader("batchId", "b-1".getBytes(UTF_8)), new RecordHeader("empty", null)));
   }
 
   private List<String> committedValues(int count) {

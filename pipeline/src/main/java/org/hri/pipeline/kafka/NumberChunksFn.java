@@ -3,6 +3,7 @@ package org.hri.pipeline.kafka;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -20,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Numbers each shard's records 0, 1, 2, … within a run. The numbers live in state, so after a restore the
+ * Numbers each shard's records 0, 1, 2, … within a run, a chunk at a time. The numbers live in state, so after a restore the
  * records the writer sees again carry the numbers they had before, and new records get new ones.
  *
  * <p>A run begins when a shard has no state (a new job), and again when a restored shard finds that its
@@ -28,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * than the latest one (an operator's rollback), and going on would give committed numbers to other records.
  * The records after that snapshot are then written again, as Flink's own Kafka sink would; none is lost.
  */
-final class SequenceRecordsFn
-    extends DoFn<KV<Integer, ProducerRecord<byte[], byte[]>>, KV<Integer, SequencedRecord>> {
-  private static final Logger LOG = LoggerFactory.getLogger(SequenceRecordsFn.class);
+final class NumberChunksFn
+    extends DoFn<KV<Integer, List<ProducerRecord<byte[], byte[]>>>, KV<Integer, SequencedChunk>> {
+  private static final Logger LOG = LoggerFactory.getLogger(NumberChunksFn.class);
   private static final SecureRandom RUNS = new SecureRandom();
 
   private final HashMap<String, Object> adminConfig;
@@ -45,7 +46,7 @@ final class SequenceRecordsFn
   /** Shards whose run this instance has checked against the committed position since it started. */
   private transient Set<Integer> checked;
 
-  SequenceRecordsFn(Map<String, Object> adminConfig, String topic, String shardPrefix) {
+  NumberChunksFn(Map<String, Object> adminConfig, String topic, String shardPrefix) {
     this.adminConfig = new HashMap<>(adminConfig);
     this.topic = topic;
     this.shardPrefix = shardPrefix;
@@ -58,18 +59,18 @@ final class SequenceRecordsFn
 
   @ProcessElement
   public void process(
-      @Element KV<Integer, ProducerRecord<byte[], byte[]>> element,
+      @Element KV<Integer, List<ProducerRecord<byte[], byte[]>>> element,
       @StateId("position") ValueState<KV<Long, Long>> position,
-      OutputReceiver<KV<Integer, SequencedRecord>> out) {
+      OutputReceiver<KV<Integer, SequencedChunk>> out) {
     int shard = element.getKey();
     KV<Long, Long> current = position.read();
     boolean firstSinceStart = checked.add(shard);
     if (current == null || (firstSinceStart && committedBeyond(shard, current))) {
       current = KV.of(RUNS.nextLong(), 0L);
     }
-    long sequence = current.getValue();
-    position.write(KV.of(current.getKey(), sequence + 1));
-    out.output(KV.of(shard, new SequencedRecord(current.getKey(), sequence, element.getValue())));
+    SequencedChunk chunk = new SequencedChunk(current.getKey(), current.getValue(), element.getValue());
+    position.write(KV.of(chunk.run(), chunk.end()));
+    out.output(KV.of(shard, chunk));
   }
 
   /** True when the writer committed numbers of this run that the state has not given out yet. */
