@@ -2,23 +2,15 @@ package org.hri.pipeline;
 
 import java.time.Duration;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.values.PCollection;
-import org.hri.pipeline.batches.BatchStatuses;
 import org.hri.pipeline.batches.UnknownBatchPolicy;
+import org.hri.pipeline.kafka.HriTopics;
 import org.hri.pipeline.kafka.KafkaSettings;
-import org.hri.pipeline.kafka.ProducerRecords;
-import org.hri.pipeline.kafka.ReadHriRecords;
-import org.hri.pipeline.kafka.ReadNotifications;
-import org.hri.pipeline.kafka.WriteToKafka;
 import org.hri.pipeline.kafka.WriterFaults;
 import org.hri.pipeline.mgmt.ManagementApiConfig;
 import org.hri.pipeline.mgmt.RetryPolicy;
 import org.hri.pipeline.mgmt.UpdateBatchStatus;
-import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.topics.TopicNames;
-import org.hri.pipeline.tracking.TrackBatches;
 import org.hri.pipeline.validation.ValidateRecords;
-import org.hri.pipeline.validation.ValidatedRecords;
 import org.hri.pipeline.validation.Validators;
 
 /**
@@ -51,51 +43,33 @@ public final class HriPipeline {
             Duration.ofMillis(options.getMgmtRetryTimeout()));
     ManagementApiConfig api = options.isStandalone() ? null : managementApi(options, topics);
 
-    Pipeline pipeline = Pipeline.create(options);
-    PCollection<BatchNotification> notifications =
-        pipeline.apply("ReadNotifications", ReadNotifications.from(kafka));
     UnknownBatchPolicy unknownBatches =
         api == null
             ? UnknownBatchPolicy.hold(Duration.ofMillis(options.getUnknownBatchTimeout()), stateTtl)
             : UnknownBatchPolicy.lookup(api, retry, stateTtl, topics.input());
-    BatchStatuses batches =
-        BatchStatuses.from(notifications, unknownBatches, Duration.ofMillis(options.getFinishedBatchRetention()));
+    ProcessBatches processBatches =
+        ProcessBatches.using(validation)
+            .withUnknownBatches(unknownBatches)
+            .withCompletionDelay(Duration.ofMillis(options.getBatchCompletionDelay()))
+            .withFinishedBatchRetention(Duration.ofMillis(options.getFinishedBatchRetention()))
+            .withStateTtl(stateTtl);
+    HriTopics kafkaEdges =
+        HriTopics.of(kafka, Boolean.TRUE.equals(options.getExactlyOnce()) ? options.getExactlyOnceShards() : 0)
+            .withOutWriterFaults(
+                options.getInjectWriterFaults() == null
+                    ? WriterFaults.none()
+                    : WriterFaults.oncePerStep(options.getInjectWriterFaults()));
 
-    ValidatedRecords validated =
-        pipeline
-            .apply("ReadRecords", ReadHriRecords.from(kafka))
-            .apply("ValidateRecords", validation.withBatches(batches));
-    int shards = Boolean.TRUE.equals(options.getExactlyOnce()) ? options.getExactlyOnceShards() : 0;
-    validated
-        .valid()
-        .apply(
-            "WriteValidRecords",
-            WriteToKafka.of(kafka, topics.output(), ProducerRecords.validRecord(topics.output()))
-                .withExactlyOnce(shards)
-                .withWriterFaults(
-                    options.getInjectWriterFaults() == null
-                        ? WriterFaults.none()
-                        : WriterFaults.oncePerStep(options.getInjectWriterFaults())));
-    validated
-        .invalid()
-        .apply(
-            "WriteInvalidRecords",
-            WriteToKafka.of(kafka, topics.invalid(), ProducerRecords.invalidRecord(topics.invalid()))
-                .withExactlyOnce(shards));
-
-    PCollection<BatchNotification> verdicts =
-        TrackBatches.events(validated.counts(), notifications)
-            .apply(
-                "TrackBatches",
-                TrackBatches.withCompletionDelay(Duration.ofMillis(options.getBatchCompletionDelay()))
-                    .withStateTtl(stateTtl));
+    Pipeline pipeline = Pipeline.create(options);
+    BatchResults results =
+        kafkaEdges
+            .read(pipeline, ProcessBatches.RECORDS, ProcessBatches.NOTIFICATIONS)
+            .apply("ProcessBatches", processBatches);
+    kafkaEdges.writeRecords(results.valid(), results.invalid());
     if (api == null) {
-      verdicts.apply(
-          "WriteVerdicts",
-          WriteToKafka.of(kafka, topics.notification(), ProducerRecords.notification(topics.notification()))
-              .withExactlyOnce(shards));
+      kafkaEdges.writeVerdicts(results.verdicts());
     } else {
-      verdicts.apply("ReportVerdicts", UpdateBatchStatus.to(api).withRetryPolicy(retry));
+      results.verdicts().apply("ReportVerdicts", UpdateBatchStatus.to(api).withRetryPolicy(retry));
     }
     return pipeline;
   }

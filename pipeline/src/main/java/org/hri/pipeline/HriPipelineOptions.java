@@ -41,7 +41,7 @@ public interface HriPipelineOptions extends PipelineOptions, StreamingOptions {
   void setKafkaProperties(List<String> value);
 
   @Description("Milliseconds to wait for more records after a batch's counts match before completing it")
-  @Default.Long(300_000L)
+  @Default.Long(ProcessBatches.DEFAULT_COMPLETION_DELAY_MS)
   Long getBatchCompletionDelay();
 
   void setBatchCompletionDelay(Long value);
@@ -102,13 +102,13 @@ public interface HriPipelineOptions extends PipelineOptions, StreamingOptions {
   void setMgmtRetryTimeout(Long value);
 
   @Description("Standalone mode: milliseconds a record of a batch not yet notified is held before it is invalid")
-  @Default.Long(60_000L)
+  @Default.Long(ProcessBatches.DEFAULT_UNKNOWN_BATCH_TIMEOUT_MS)
   Long getUnknownBatchTimeout();
 
   void setUnknownBatchTimeout(Long value);
 
   @Description("Milliseconds a batch stays in the validation side input after reaching a final status")
-  @Default.Long(3_600_000L)
+  @Default.Long(ProcessBatches.DEFAULT_FINISHED_BATCH_RETENTION_MS)
   Long getFinishedBatchRetention();
 
   void setFinishedBatchRetention(Long value);
@@ -135,7 +135,7 @@ public interface HriPipelineOptions extends PipelineOptions, StreamingOptions {
   void setInjectWriterFaults(String value);
 
   @Description("Milliseconds a batch's tracking state is kept after its last event")
-  @Default.Long(604_800_000L)
+  @Default.Long(ProcessBatches.DEFAULT_STATE_TTL_MS)
   Long getBatchStateTtl();
 
   void setBatchStateTtl(Long value);

@@ -31,11 +31,10 @@ import org.hri.pipeline.model.InvalidRecordCoder;
  * deserialized copy of the transform, so fields set in {@code setup} need no synchronisation, and fields set
  * in the constructor must be serializable. For a plain function use {@link #using(RecordValidator)}.
  *
- * <p>The pipeline assembly tells the transform where batch statuses come from with {@link #withBatches}.
+ * <p>The transform is immutable. It needs the status of each record's batch: the job applies
+ * {@link #withBatches}, a transform of its own that leaves this one unchanged.
  */
 public abstract class ValidateRecords extends PTransform<PCollection<HriRecord>, ValidatedRecords> {
-  private transient BatchStatuses batches;
-
   protected ValidateRecords() {}
 
   /** A validation transform that checks each record's content with {@code validator}. */
@@ -43,10 +42,9 @@ public abstract class ValidateRecords extends PTransform<PCollection<HriRecord>,
     return new FunctionValidateRecords(Objects.requireNonNull(validator, "validator"));
   }
 
-  /** Where the status of each record's batch comes from; set once by the pipeline assembly. */
-  public final ValidateRecords withBatches(BatchStatuses batches) {
-    this.batches = Objects.requireNonNull(batches, "batches");
-    return this;
+  /** This validation with the status of each record's batch taken from {@code batches}; this one is unchanged. */
+  public final PTransform<PCollection<HriRecord>, ValidatedRecords> withBatches(BatchStatuses batches) {
+    return new ValidateAgainstBatches(this, Objects.requireNonNull(batches, "batches"));
   }
 
   /** Builds per-worker state before the first record; runs once per deserialized copy. */
@@ -58,11 +56,13 @@ public abstract class ValidateRecords extends PTransform<PCollection<HriRecord>,
   /** Releases what {@link #setup} built. */
   protected void teardown() throws Exception {}
 
+  /** Validation needs the batch statuses: apply {@link #withBatches} instead. */
   @Override
   public final ValidatedRecords expand(PCollection<HriRecord> records) {
-    if (batches == null) {
-      throw new IllegalStateException("ValidateRecords needs batch statuses: call withBatches(...) first");
-    }
+    throw new IllegalStateException("ValidateRecords needs batch statuses: apply withBatches(...) instead");
+  }
+
+  private ValidatedRecords expand(PCollection<HriRecord> records, BatchStatuses batches) {
     RecordRouter router = new RecordRouter(this);
     TupleTagList additional = TupleTagList.of(ValidatedRecords.INVALID).and(ValidatedRecords.COUNTS);
 
@@ -104,6 +104,21 @@ public abstract class ValidateRecords extends PTransform<PCollection<HriRecord>,
         .and(resolved.get(tag))
         .apply(name, Flatten.pCollections())
         .setCoder(known.get(tag).getCoder());
+  }
+
+  private static final class ValidateAgainstBatches extends PTransform<PCollection<HriRecord>, ValidatedRecords> {
+    private final ValidateRecords validation;
+    private final transient BatchStatuses batches;
+
+    ValidateAgainstBatches(ValidateRecords validation, BatchStatuses batches) {
+      this.validation = validation;
+      this.batches = batches;
+    }
+
+    @Override
+    public ValidatedRecords expand(PCollection<HriRecord> records) {
+      return validation.expand(records, batches);
+    }
   }
 
   /** Adapts a plain {@link RecordValidator}. */

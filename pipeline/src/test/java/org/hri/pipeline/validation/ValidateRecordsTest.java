@@ -89,7 +89,7 @@ class ValidateRecordsTest {
     PCollection<HriRecord> records = pipeline.apply(Create.of(record("open", 1, "ok")).withCoder(HriRecordCoder.of()));
     IllegalStateException error =
         assertThrows(IllegalStateException.class, () -> records.apply(new PrefixValidation()));
-    assertThat(error.getMessage(), is("ValidateRecords needs batch statuses: call withBatches(...) first"));
+    assertThat(error.getMessage(), is("ValidateRecords needs batch statuses: apply withBatches(...) instead"));
   }
 
   private ValidatedRecords validate(
