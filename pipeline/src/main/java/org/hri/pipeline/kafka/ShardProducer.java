@@ -28,18 +28,16 @@ final class ShardProducer implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final ConsumerGroupMetadata group;
   private final TopicPartition positionKey;
-  private final WriterFaults faults;
   private CommittedPosition committed;
   /** The last number sent in the open transaction, by run, the latest run last; empty when none is open. */
   private final Map<Long, Long> sentByRun = new LinkedHashMap<>();
 
   private ShardProducer(
       KafkaProducer<byte[], byte[]> producer, ConsumerGroupMetadata group, TopicPartition positionKey,
-      WriterFaults faults, CommittedPosition committed) {
+      CommittedPosition committed) {
     this.producer = producer;
     this.group = group;
     this.positionKey = positionKey;
-    this.faults = faults;
     this.committed = committed;
   }
 
@@ -48,7 +46,7 @@ final class ShardProducer implements AutoCloseable {
    * transaction, and only then is the committed position read, so it is final.
    */
   static ShardProducer open(
-      Map<String, Object> producerConfig, Admin admin, String topic, String shardId, WriterFaults faults) {
+      Map<String, Object> producerConfig, Admin admin, String topic, String shardId) {
     Map<String, Object> config = new HashMap<>(producerConfig);
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, shardId);
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -57,7 +55,7 @@ final class ShardProducer implements AutoCloseable {
     try {
       producer.initTransactions();
       return new ShardProducer(
-          producer, new ConsumerGroupMetadata(shardId), CommittedPosition.key(topic), faults,
+          producer, new ConsumerGroupMetadata(shardId), CommittedPosition.key(topic),
           CommittedPosition.read(admin, topic, shardId));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -76,9 +74,9 @@ final class ShardProducer implements AutoCloseable {
 
   /**
    * Sends record {@code sequence} of {@code run} in the open transaction, beginning one if needed. Records go
-   * in sequence order.
+   * in sequence order. {@code faults} belong to the borrower, not to the pooled producer.
    */
-  void send(long run, long sequence, ProducerRecord<byte[], byte[]> record) {
+  void send(long run, long sequence, ProducerRecord<byte[], byte[]> record, WriterFaults faults) {
     if (sentByRun.isEmpty()) {
       producer.beginTransaction();
     }
@@ -89,7 +87,7 @@ final class ShardProducer implements AutoCloseable {
   }
 
   /** Commits the open transaction, if any, with the shard's new position; true if there was one. */
-  boolean commit() {
+  boolean commit(WriterFaults faults) {
     if (sentByRun.isEmpty()) {
       return false;
     }

@@ -90,7 +90,8 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
       switch (WriteOrder.of(chunk, next)) {
         case ALREADY_WRITTEN -> REPLAYED.inc(chunk.records().size());
         case WAIT -> early.add(chunk);
-        case WRITE -> expected.write(KV.of(chunk.run(), writeWithFollowers(producer, chunk, next, early)));
+        case WRITE ->
+            expected.write(KV.of(chunk.run(), writeWithFollowers(producer, chunk, next, early, faults)));
       }
     } catch (RuntimeException e) {
       discardAll();
@@ -103,8 +104,9 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
    * without a gap; the next number expected.
    */
   private static long writeWithFollowers(
-      ShardProducer producer, SequencedChunk chunk, long next, BagState<SequencedChunk> early) {
-    next = write(producer, chunk, next);
+      ShardProducer producer, SequencedChunk chunk, long next, BagState<SequencedChunk> early,
+      WriterFaults faults) {
+    next = write(producer, chunk, next, faults);
     if (early.isEmpty().read()) {
       return next;
     }
@@ -116,7 +118,7 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
       if (candidate.run() != chunk.run() || WriteOrder.of(candidate, next) == WriteOrder.WAIT) {
         stillWaiting.add(candidate);
       } else {
-        next = write(producer, candidate, next);
+        next = write(producer, candidate, next, faults);
       }
     }
     early.clear();
@@ -125,12 +127,12 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
   }
 
   /** Writes the records of {@code chunk} numbered {@code next} and above; the number after its last. */
-  private static long write(ShardProducer producer, SequencedChunk chunk, long next) {
+  private static long write(ShardProducer producer, SequencedChunk chunk, long next, WriterFaults faults) {
     if (next > chunk.first()) {
       REPLAYED.inc(next - chunk.first());
     }
     for (long sequence = Math.max(next, chunk.first()); sequence < chunk.end(); sequence++) {
-      producer.send(chunk.run(), sequence, chunk.records().get((int) (sequence - chunk.first())));
+      producer.send(chunk.run(), sequence, chunk.records().get((int) (sequence - chunk.first())), faults);
     }
     return Math.max(next, chunk.end());
   }
@@ -164,7 +166,7 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
 
   private ShardProducer borrow(String shardId) {
     return ShardProducerPool.borrow(
-        shardId, () -> ShardProducer.open(producerConfig, admin(), topic, shardId, faults));
+        shardId, () -> ShardProducer.open(producerConfig, admin(), topic, shardId));
   }
 
   private Admin admin() {
@@ -179,7 +181,7 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
     var shards = borrowed.entrySet().iterator();
     while (shards.hasNext()) {
       Map.Entry<String, ShardProducer> shard = shards.next();
-      if (shard.getValue().commit()) {
+      if (shard.getValue().commit(faults)) {
         TRANSACTIONS.inc();
       }
       shards.remove();
