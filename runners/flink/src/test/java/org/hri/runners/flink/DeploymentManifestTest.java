@@ -278,24 +278,16 @@ class DeploymentManifestTest {
           validate(schema.path("items"), value.get(i), path + "[" + i + "]", problems);
         }
       }
-      case "string" -> {
-        if (!value.isTextual()) {
-          problems.add(path + ": not a string");
-        }
-      }
-      case "integer" -> {
-        if (!value.isIntegralNumber()) {
-          problems.add(path + ": not an integer");
-        }
-      }
-      case "number" -> {
-        if (!value.isNumber()) {
-          problems.add(path + ": not a number");
-        }
-      }
-      case "boolean" -> {
-        if (!value.isBoolean()) {
-          problems.add(path + ": not a boolean");
+      case "string", "integer", "number", "boolean" -> {
+        String type = schema.path("type").asText();
+        boolean matches = switch (type) {
+          case "string" -> value.isTextual();
+          case "integer" -> value.isIntegralNumber();
+          case "number" -> value.isNumber();
+          default -> value.isBoolean();
+        };
+        if (!matches) {
+          problems.add(path + ": not " + (type.equals("integer") ? "an " : "a ") + type);
         }
       }
       default -> { } // no type: anything
