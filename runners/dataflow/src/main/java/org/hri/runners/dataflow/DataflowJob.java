@@ -1,5 +1,6 @@
 package org.hri.runners.dataflow;
 
+import java.util.Optional;
 import org.apache.beam.runners.dataflow.DataflowRunner;
 import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
@@ -17,8 +18,11 @@ public final class DataflowJob {
   private DataflowJob() {}
 
   public static void main(String[] args) {
-    Pipeline pipeline = JobCommandLine.buildOrExit(args, DataflowJob::build);
-    pipeline.run();
+    Optional<Pipeline> pipeline = JobCommandLine.build(args, DataflowJob::build);
+    if (pipeline.isEmpty()) {
+      System.exit(JobCommandLine.BAD_OPTIONS);
+    }
+    pipeline.get().run();
   }
 
   /** Parses the options, checks them, and builds the job for the DataflowRunner. */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** The Dataflow launcher builds the job and Dataflow accepts its options, without submitting anything. */
 class DataflowJobTest {
-  private static final String[] ARGS = {
+  static final String[] ARGS = {
     "--project=hri-test", "--region=us-east1", "--tempLocation=gs://hri-test-bucket/tmp",
     "--gcpTempLocation=gs://hri-test-bucket/tmp",
     "--stagingLocation=gs://hri-test-bucket/staging",

@@ -16,7 +16,7 @@ public final class DirectJob {
   private DirectJob() {}
 
   public static void main(String[] args) {
-    JobCommandLine.runAndExit(JobCommandLine.buildOrExit(args, DirectJob::build), true);
+    System.exit(JobCommandLine.run(args, DirectJob::build, pipeline -> true));
   }
 
   /** Parses and checks the options and builds the job; a bad option is an IllegalArgumentException. */

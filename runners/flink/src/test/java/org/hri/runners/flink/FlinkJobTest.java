@@ -65,6 +65,13 @@ class FlinkJobTest {
   }
 
   @Test
+  void onlyFlinksApplicationModeRunsTheJobInsideTheJobManager() {
+    // A JVM of its own (java -jar, the tests) has no embedded executor: main then exits with the job's code.
+    // scripts/flink-failover-test application-mode runs main inside a JobManager.
+    assertThat(FlinkJob.insideJobManager(), is(false));
+  }
+
+  @Test
   void aBadOptionIsOneLineNamingIt() {
     IllegalArgumentException error =
         assertThrows(IllegalArgumentException.class, () -> FlinkJob.build("--brokers=k:9092", "--standalone"));

@@ -6,7 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +42,9 @@ import org.hri.pipeline.topics.TopicNames;
  * 503 for a minute around the verdict. Afterwards {@code *.out} and {@code *.invalid}, read
  * {@code read_committed}, must hold every record exactly once, the batch must be {@code completed} with exact
  * counts, and the Management API must have seen no conflicting status change. Exit code 0 when all holds.
+ * {@code application-mode} runs the same check on one batch of a few hundred records with the job as a Flink
+ * application ({@code scripts/flink application}: its {@code main} inside the JobManager), and also requires the
+ * job RUNNING without a restart and its counters on the TaskManager's Prometheus endpoint.
  * {@code tm-kill} (repeated TaskManager kills) and {@code broker-restart} (the Kafka broker killed and started
  * again) are {@link DisruptionCheck}; {@code poison} (hostile input and API answers, no failure of the cluster)
  * is {@link PoisonCheck}. Both use this class's helpers.
@@ -67,6 +72,7 @@ public final class FailoverCheck {
           case "tm-kill" -> "50000";
           case "broker-restart" -> "15000";
           case "writer-faults" -> "10000";
+          case "application-mode" -> "300";
           default -> "5000";
         }));
     this.root = Path.of(args.getOrDefault("root", ".")).toAbsolutePath();
@@ -74,9 +80,10 @@ public final class FailoverCheck {
     this.flinkPort = args.getOrDefault("flinkPort", "8081");
     this.flinkDir = args.getOrDefault("flinkDir", root.resolve(".run/flink").toString());
     this.args = args;
-    if (!Set.of("tm-kill", "api-outage", "poison", "broker-restart", "writer-faults").contains(scenario)) {
+    if (!Set.of("tm-kill", "api-outage", "poison", "broker-restart", "writer-faults", "application-mode")
+        .contains(scenario)) {
       throw new IllegalArgumentException(
-          "--scenario must be tm-kill, api-outage, poison, broker-restart or writer-faults");
+          "--scenario must be tm-kill, api-outage, poison, broker-restart, writer-faults or application-mode");
     }
   }
 
@@ -132,11 +139,28 @@ public final class FailoverCheck {
       say("sendComplete(%d) sent; waiting for the verdict", records);
       BatchNotification verdict = awaitVerdict(integrator, batchId);
       boolean ok = check(topics, batchId, verdict, records - invalid, invalid, proxy.calls());
-      return scenario.equals("api-outage") ? ok & PrometheusScrape.findsCounters(prometheusPort, records - invalid)
+      if (scenario.equals("application-mode")) {
+        ok &= runsWithoutRestart(jobId);
+      }
+      return scenario.equals("api-outage") || scenario.equals("application-mode")
+          ? ok & PrometheusScrape.findsCounters(prometheusPort, records - invalid)
           : ok;
     } finally {
-      cancel(jobId);
+      if (scenario.equals("application-mode")) {
+        flink("stop"); // the application cluster is this scenario's own
+      } else {
+        cancel(jobId);
+      }
     }
+  }
+
+  /** application-mode: the job still RUNNING on the application cluster, never restarted. */
+  private boolean runsWithoutRestart(String jobId) throws Exception {
+    String state =
+        org.hri.pipeline.model.Json.mapper().readTree(get(flinkUrl("/jobs/" + jobId))).path("state").asText();
+    long restarts = numRestarts(jobId);
+    say("Flink application cluster: job %s %s, numRestarts %d", jobId, state, restarts);
+    return state.equals("RUNNING") && restarts == 0;
   }
 
   /** The local Management API, with OAuth, for the integrator and the job's client. */
@@ -165,12 +189,20 @@ public final class FailoverCheck {
     }
   }
 
+  /**
+   * Runs the job on the session cluster ({@code scripts/flink submit}) or, in application-mode, starts an
+   * application cluster with it ({@code scripts/flink application}); returns its id once it runs. The OAuth client
+   * secret goes as a file reference, as in production.
+   */
   String submitJob(TopicNames topics, OutageProxy proxy, String... moreOptions) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        root.resolve("scripts/flink").toString(), "submit", "--port", flinkPort, "--",
+    List<String> command = new ArrayList<>(List.of(root.resolve("scripts/flink").toString()));
+    command.addAll(scenario.equals("application-mode")
+        ? List.of("application", "--port", flinkPort, "--dir", flinkDir, "--prometheus", String.valueOf(prometheusPort))
+        : List.of("submit", "--port", flinkPort));
+    command.addAll(List.of("--",
         "--brokers=" + brokers, "--input=" + topics.input(), "--validator=json",
         "--mgmtUrl=" + proxy.origin() + "/hri", "--oauthUrl=" + proxy.origin() + "/oauth",
-        "--clientId=validation-job", "--clientSecret=job-secret", "--audience=" + AUDIENCE,
+        "--clientId=validation-job", "--clientSecret=file:" + clientSecretFile(), "--audience=" + AUDIENCE,
         "--batchCompletionDelay=10000", "--parallelism=2", "--mgmtInitialBackoff=1000",
         "--mgmtMaxBackoff=10000", "--kafkaProperties=auto.offset.reset=earliest"));
     command.addAll(List.of(moreOptions));
@@ -184,12 +216,22 @@ public final class FailoverCheck {
       String overview = get("http://127.0.0.1:" + flinkPort + "/jobs/overview");
       Matcher m = running.matcher(overview);
       if (m.find() && overview.contains("\"running\":") && !overview.contains("\"deploying\":1")) {
-        say("job %s running on the session cluster", m.group(1));
+        say("job %s running on the %s cluster", m.group(1),
+            scenario.equals("application-mode") ? "application" : "session");
         return m.group(1);
       }
       Thread.sleep(500);
     }
     throw new IllegalStateException("the job is not running after 2 minutes");
+  }
+
+  /** The job's OAuth client secret in a file only this user can read (the JVMs run on this machine). */
+  private Path clientSecretFile() throws IOException {
+    Path file = root.resolve(".run/failover/job-client-secret");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "job-secret\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
   }
 
   /** Sends the records over ~20 s (every tenth one malformed JSON). */
@@ -217,7 +259,6 @@ public final class FailoverCheck {
     return invalid;
   }
 
-  /** Runs {@code scripts/flink <command>} for this cluster; fails on a non-zero exit. */
   /** What {@code *.out} holds, read read_committed: records keyed as expected, each once? */
   record OutputTally(int records, int distinct, int expected, int duplicates, long lost, long unexpected) {
     boolean exact() {
@@ -249,6 +290,7 @@ public final class FailoverCheck {
         keys.keySet().stream().filter(k -> !expected.contains(k)).count());
   }
 
+  /** Runs {@code scripts/flink <command>} for this cluster; fails on a non-zero exit. */
   void flink(String command) throws Exception {
     int exit = new ProcessBuilder(root.resolve("scripts/flink").toString(), command, "--port", flinkPort, "--dir",
         flinkDir).inheritIO().start().waitFor();
