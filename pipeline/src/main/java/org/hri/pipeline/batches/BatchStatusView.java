@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.StateSpec;
@@ -29,6 +28,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
@@ -39,13 +39,12 @@ import org.hri.pipeline.model.BatchStatusCoder;
  * read with {@code View.asSingleton()} (a {@code View.asMap} breaks when its trigger fires repeatedly),
  * published at most every 200 ms with all the changes since the last one.
  *
- * <p>A start-up tick publishes a snapshot before any notification arrives, so validation does not wait for
- * the first notification when the topic is empty.
+ * <p>At start-up ({@link PublisherInput.StartUp}) it publishes what it knows before any notification arrives, so
+ * validation does not wait for the first notification when the topic is empty.
  */
 public final class BatchStatusView
     extends PTransform<PCollection<BatchNotification>, PCollectionView<BatchStatusSnapshot>> {
   private static final String REGISTRY_KEY = "batches";
-  private static final String START_UP_TICK = "";
 
   private final Duration finalRetention;
   private final Duration idleTtl;
@@ -65,30 +64,24 @@ public final class BatchStatusView
 
   @Override
   public PCollectionView<BatchStatusSnapshot> expand(PCollection<BatchNotification> notifications) {
-    KvCoder<String, KV<String, BatchStatus>> updateCoder =
-        KvCoder.of(
-            StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(BatchStatusCoder.of())));
-    PCollection<KV<String, KV<String, BatchStatus>>> updates =
+    KvCoder<String, PublisherInput> inputCoder = KvCoder.of(StringUtf8Coder.of(), new PublisherInput.Coder());
+    PCollection<KV<String, PublisherInput>> updates =
         notifications
             .apply(
                 "ToStatusUpdates",
                 MapElements.into(
-                        TypeDescriptors.kvs(
-                            TypeDescriptors.strings(),
-                            TypeDescriptors.kvs(
-                                TypeDescriptors.strings(),
-                                org.apache.beam.sdk.values.TypeDescriptor.of(BatchStatus.class))))
-                    .via(n -> KV.of(REGISTRY_KEY, KV.of(n.id(), n.status()))))
-            .setCoder(updateCoder);
-    PCollection<KV<String, KV<String, BatchStatus>>> startUp =
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(PublisherInput.class)))
+                    .via(n -> KV.of(REGISTRY_KEY, new PublisherInput.StatusUpdate(n.id(), n.status()))))
+            .setCoder(inputCoder);
+    PCollection<KV<String, PublisherInput>> startUp =
         notifications
             .getPipeline()
-            .apply("StartUpTick", Create.of(KV.of(REGISTRY_KEY, KV.of(START_UP_TICK, (BatchStatus) null)))
-                .withCoder(updateCoder));
+            .apply("StartUp", Create.of(KV.of(REGISTRY_KEY, (PublisherInput) new PublisherInput.StartUp()))
+                .withCoder(inputCoder));
 
     return PCollectionList.of(startUp)
         .and(updates)
-        .apply("WithStartUpTick", Flatten.pCollections())
+        .apply("WithStartUp", Flatten.pCollections())
         .apply("PublishSnapshots", ParDo.of(new PublishSnapshotsFn(finalRetention, idleTtl)))
         .setCoder(BatchStatusSnapshot.Coder.of())
         .apply(
@@ -119,7 +112,7 @@ public final class BatchStatusView
    * notification, quadratic when many batches are open (20,000 open batches stalled the job). A record whose
    * batch is newer than the snapshot is resolved by {@link ResolveUnknownBatches}, which sees every notification.
    */
-  static final class PublishSnapshotsFn extends DoFn<KV<String, KV<String, BatchStatus>>, BatchStatusSnapshot> {
+  static final class PublishSnapshotsFn extends DoFn<KV<String, PublisherInput>, BatchStatusSnapshot> {
     static final org.joda.time.Duration PUBLISH_EVERY = org.joda.time.Duration.millis(200);
     private static final String REGISTRY = "registry";
     private static final String PENDING = "pending";
@@ -151,17 +144,17 @@ public final class BatchStatusView
 
     @ProcessElement
     public void process(
-        @Element KV<String, KV<String, BatchStatus>> update,
+        @Element KV<String, PublisherInput> input,
         @StateId(REGISTRY) ValueState<BatchStatusRegistry> registry,
         @StateId(PENDING) BagState<KV<String, BatchStatus>> pending,
         @StateId(SCHEDULED) ValueState<Boolean> scheduled,
         @TimerId(PUBLISH) Timer publish,
         OutputReceiver<BatchStatusSnapshot> out) {
-      if (START_UP_TICK.equals(update.getValue().getKey())) {
-        out.output(current(registry).snapshot()); // validation must not wait for a first notification
+      if (!(input.getValue() instanceof PublisherInput.StatusUpdate update)) {
+        out.output(current(registry).snapshot()); // start-up: validation must not wait for a first notification
         return;
       }
-      pending.add(update.getValue());
+      pending.add(KV.of(update.batchId(), update.status()));
       if (scheduled.read() == null) { // set once per interval: a steady stream must not postpone publishing
         publish.offset(PUBLISH_EVERY).setRelative();
         scheduled.write(true);
