@@ -151,12 +151,16 @@ final class ResolveUnknownBatchesFn extends DoFn<KV<String, BatchEvent>, Resolve
       @StateId(SCHEDULED) ValueState<ResolverTimer> scheduled,
       @TimerId(RETRY) Timer retry,
       OutputReceiver<ResolvedRecord> out) {
-    ResolverTimer due = scheduled.read();
-    if (due instanceof ResolverTimer.LookupRetry again && policy instanceof UnknownBatchPolicy.Lookup lookup) {
+    if (policy instanceof UnknownBatchPolicy.Lookup lookup) {
+      // No failed lookups are known when the timer's state is missing (a savepoint of an earlier version).
+      ResolverTimer.LookupRetry again =
+          scheduled.read() instanceof ResolverTimer.LookupRetry known
+              ? known
+              : new ResolverTimer.LookupRetry(0, Duration.ZERO);
       LOOKUP_RETRIES.inc();
       lookUp(batchId, lookup, again.failedAttempts(), again.waited(), status, quarantine, pending, scheduled, retry,
           out);
-    } else if (due instanceof ResolverTimer.HoldTimeout) {
+    } else {
       release(pending, ResolvedRecord::withStatus, null, out); // no notification within the hold timeout
       scheduled.clear();
     }

@@ -35,35 +35,35 @@ import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.BatchStatusCoder;
 
 /**
- * Turns the notification stream into the batch status side input: one {@link BatchStatusSnapshot} per pane,
+ * Builds the batch status side input from the notification stream: one {@link PublishedStatuses} per pane,
  * read with {@code View.asSingleton()} (a {@code View.asMap} breaks when its trigger fires repeatedly),
  * published at most every 200 ms with all the changes since the last one.
  *
  * <p>At start-up ({@link PublisherInput.StartUp}) it publishes what it knows before any notification arrives, so
  * validation does not wait for the first notification when the topic is empty.
  */
-public final class BatchStatusView
-    extends PTransform<PCollection<BatchNotification>, PCollectionView<BatchStatusSnapshot>> {
-  private static final String REGISTRY_KEY = "batches";
+public final class StatusSideInput
+    extends PTransform<PCollection<BatchNotification>, PCollectionView<PublishedStatuses>> {
+  private static final String KEY = "batches"; // one key: the known batches are one value
 
   private final Duration finalRetention;
   private final Duration idleTtl;
 
-  private BatchStatusView(Duration finalRetention, Duration idleTtl) {
+  private StatusSideInput(Duration finalRetention, Duration idleTtl) {
     this.finalRetention = finalRetention;
     this.idleTtl = idleTtl;
   }
 
   /**
-   * @param finalRetention how long a batch stays in the view after a final status
+   * @param finalRetention how long a batch stays in the side input after a final status
    * @param idleTtl how long a batch that never reaches a final status stays after its last notification
    */
-  public static BatchStatusView of(Duration finalRetention, Duration idleTtl) {
-    return new BatchStatusView(finalRetention, idleTtl);
+  public static StatusSideInput of(Duration finalRetention, Duration idleTtl) {
+    return new StatusSideInput(finalRetention, idleTtl);
   }
 
   @Override
-  public PCollectionView<BatchStatusSnapshot> expand(PCollection<BatchNotification> notifications) {
+  public PCollectionView<PublishedStatuses> expand(PCollection<BatchNotification> notifications) {
     KvCoder<String, PublisherInput> inputCoder = KvCoder.of(StringUtf8Coder.of(), new PublisherInput.Coder());
     PCollection<KV<String, PublisherInput>> updates =
         notifications
@@ -71,57 +71,57 @@ public final class BatchStatusView
                 "ToStatusUpdates",
                 MapElements.into(
                         TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(PublisherInput.class)))
-                    .via(n -> KV.of(REGISTRY_KEY, new PublisherInput.StatusUpdate(n.id(), n.status()))))
+                    .via(n -> KV.of(KEY, new PublisherInput.StatusUpdate(n.id(), n.status()))))
             .setCoder(inputCoder);
     PCollection<KV<String, PublisherInput>> startUp =
         notifications
             .getPipeline()
-            .apply("StartUp", Create.of(KV.of(REGISTRY_KEY, (PublisherInput) new PublisherInput.StartUp()))
+            .apply("StartUpTick", Create.of(KV.of(KEY, (PublisherInput) new PublisherInput.StartUp()))
                 .withCoder(inputCoder));
 
+    // Step names and state ids map state across versions of the job (docs/operations.md): keep them.
     return PCollectionList.of(startUp)
         .and(updates)
-        .apply("WithStartUp", Flatten.pCollections())
-        .apply("PublishSnapshots", ParDo.of(new PublishSnapshotsFn(finalRetention, idleTtl)))
-        .setCoder(BatchStatusSnapshot.Coder.of())
+        .apply("WithStartUpTick", Flatten.pCollections())
+        .apply("PublishSnapshots", ParDo.of(new PublishFn(finalRetention, idleTtl)))
+        .setCoder(PublishedStatuses.Coder.of())
         .apply(
             "EveryChange",
-            Window.<BatchStatusSnapshot>configure()
+            Window.<PublishedStatuses>configure()
                 .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
                 .discardingFiredPanes())
-        .apply("NewestSnapshot", Combine.globally(new NewestSnapshotFn()).withoutDefaults())
-        .apply("AsSingleton", View.<BatchStatusSnapshot>asSingleton().withDefaultValue(BatchStatusSnapshot.EMPTY));
+        .apply("NewestSnapshot", Combine.globally(new NewestFn()).withoutDefaults())
+        .apply("AsSingleton", View.<PublishedStatuses>asSingleton().withDefaultValue(PublishedStatuses.EMPTY));
   }
 
-  /** Of several snapshots fired together, the one with the highest version. */
-  static final class NewestSnapshotFn extends Combine.BinaryCombineFn<BatchStatusSnapshot> {
+  /** Of several published statuses fired together, the ones with the highest version. */
+  static final class NewestFn extends Combine.BinaryCombineFn<PublishedStatuses> {
     @Override
-    public BatchStatusSnapshot apply(BatchStatusSnapshot a, BatchStatusSnapshot b) {
+    public PublishedStatuses apply(PublishedStatuses a, PublishedStatuses b) {
       return a.version() >= b.version() ? a : b;
     }
 
     @Override
-    public BatchStatusSnapshot identity() {
-      return BatchStatusSnapshot.EMPTY;
+    public PublishedStatuses identity() {
+      return PublishedStatuses.EMPTY;
     }
   }
 
   /**
-   * Keeps the registry in state (one key) and publishes a snapshot of it at most every {@link #PUBLISH_EVERY}.
-   * Updates wait in a bag until then: applying and publishing each one would cost the registry's size per
-   * notification, quadratic when many batches are open (20,000 open batches stalled the job). A record whose
-   * batch is newer than the snapshot is resolved by {@link ResolveUnknownBatches}, which sees every notification.
+   * Keeps the {@link KnownBatches} in state and publishes their statuses at most every {@link #PUBLISH_EVERY}.
+   * Updates wait in a bag until then: applying and publishing each one would cost the number of known batches per
+   * notification, quadratic in the open batches (docs/performance.md). A record whose batch is newer than the
+   * published statuses is resolved by {@link ResolveUnknownBatches}, which sees every notification.
    */
-  static final class PublishSnapshotsFn extends DoFn<KV<String, PublisherInput>, BatchStatusSnapshot> {
+  static final class PublishFn extends DoFn<KV<String, PublisherInput>, PublishedStatuses> {
     static final org.joda.time.Duration PUBLISH_EVERY = org.joda.time.Duration.millis(200);
-    private static final String REGISTRY = "registry";
+    private static final String KNOWN = "registry";
     private static final String PENDING = "pending";
     private static final String SCHEDULED = "scheduled";
     private static final String PUBLISH = "publish";
 
-    @StateId(REGISTRY)
-    private final StateSpec<ValueState<BatchStatusRegistry>> registrySpec =
-        StateSpecs.value(new BatchStatusRegistry.Coder());
+    @StateId(KNOWN)
+    private final StateSpec<ValueState<KnownBatches>> knownSpec = StateSpecs.value(new KnownBatches.Coder());
 
     @StateId(PENDING)
     private final StateSpec<BagState<KV<String, BatchStatus>>> pendingSpec =
@@ -137,7 +137,7 @@ public final class BatchStatusView
     private final Duration finalRetention;
     private final Duration idleTtl;
 
-    PublishSnapshotsFn(Duration finalRetention, Duration idleTtl) {
+    PublishFn(Duration finalRetention, Duration idleTtl) {
       this.finalRetention = finalRetention;
       this.idleTtl = idleTtl;
     }
@@ -145,13 +145,13 @@ public final class BatchStatusView
     @ProcessElement
     public void process(
         @Element KV<String, PublisherInput> input,
-        @StateId(REGISTRY) ValueState<BatchStatusRegistry> registry,
+        @StateId(KNOWN) ValueState<KnownBatches> known,
         @StateId(PENDING) BagState<KV<String, BatchStatus>> pending,
         @StateId(SCHEDULED) ValueState<Boolean> scheduled,
         @TimerId(PUBLISH) Timer publish,
-        OutputReceiver<BatchStatusSnapshot> out) {
+        OutputReceiver<PublishedStatuses> out) {
       if (!(input.getValue() instanceof PublisherInput.StatusUpdate update)) {
-        out.output(current(registry).snapshot()); // start-up: validation must not wait for a first notification
+        out.output(current(known).published()); // start-up: validation must not wait for a first notification
         return;
       }
       pending.add(KV.of(update.batchId(), update.status()));
@@ -163,27 +163,27 @@ public final class BatchStatusView
 
     @OnTimer(PUBLISH)
     public void publish(
-        @StateId(REGISTRY) ValueState<BatchStatusRegistry> registry,
+        @StateId(KNOWN) ValueState<KnownBatches> known,
         @StateId(PENDING) BagState<KV<String, BatchStatus>> pending,
         @StateId(SCHEDULED) ValueState<Boolean> scheduled,
-        OutputReceiver<BatchStatusSnapshot> out) {
-      BatchStatusRegistry batches = current(registry);
-      // In any order: statuses only move forward. A new registry, once per interval: the one read from state
+        OutputReceiver<PublishedStatuses> out) {
+      KnownBatches batches = current(known);
+      // In any order: statuses only move forward. A new value, once per interval: the one read from state
       // may be in the middle of an asynchronous snapshot and must not change (docs/architecture.md).
-      BatchStatusRegistry next = batches.withUpdates(pending.read(), Instant.now(), finalRetention, idleTtl);
+      KnownBatches next = batches.withUpdates(pending.read(), Instant.now(), finalRetention, idleTtl);
       pending.clear();
       scheduled.clear();
       if (next != batches) { // a repeated status only refreshes its batch's time, but that is kept too
-        registry.write(next);
+        known.write(next);
       }
       if (next.version() != batches.version()) {
-        out.output(next.snapshot());
+        out.output(next.published());
       }
     }
 
-    private static BatchStatusRegistry current(ValueState<BatchStatusRegistry> registry) {
-      BatchStatusRegistry batches = registry.read();
-      return batches != null ? batches : BatchStatusRegistry.EMPTY;
+    private static KnownBatches current(ValueState<KnownBatches> known) {
+      KnownBatches batches = known.read();
+      return batches != null ? batches : KnownBatches.EMPTY;
     }
   }
 }

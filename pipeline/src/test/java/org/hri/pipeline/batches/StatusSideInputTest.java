@@ -35,16 +35,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * of notifications becomes one snapshot per publishing interval, not one per notification.
  */
 @ExtendWith(TestPipelineExtension.class)
-class PublishSnapshotsFnTest {
+class StatusSideInputTest {
   private static final int BURST = 1_000;
   private static final org.joda.time.Duration AFTER_INTERVAL =
-      BatchStatusView.PublishSnapshotsFn.PUBLISH_EVERY.plus(org.joda.time.Duration.millis(1));
+      StatusSideInput.PublishFn.PUBLISH_EVERY.plus(org.joda.time.Duration.millis(1));
 
-  private static PCollection<BatchStatusSnapshot> publish(
+  private static PCollection<PublishedStatuses> publish(
       TestPipeline p, TestStream<KV<String, PublisherInput>> updates) {
     return p.apply(updates)
-        .apply(ParDo.of(new BatchStatusView.PublishSnapshotsFn(Duration.ofHours(1), Duration.ofDays(7))))
-        .setCoder(BatchStatusSnapshot.Coder.of());
+        .apply(ParDo.of(new StatusSideInput.PublishFn(Duration.ofHours(1), Duration.ofDays(7))))
+        .setCoder(PublishedStatuses.Coder.of());
   }
 
   private static KV<String, PublisherInput> update(String batchId, BatchStatus status) {
@@ -72,12 +72,12 @@ class PublishSnapshotsFnTest {
             .advanceProcessingTime(AFTER_INTERVAL)
             .advanceWatermarkToInfinity();
 
-    PCollection<BatchStatusSnapshot> snapshots = publish(p, updates);
+    PCollection<PublishedStatuses> snapshots = publish(p, updates);
 
     PAssert.that(snapshots).satisfies(published -> {
-      List<BatchStatusSnapshot> inOrder = new ArrayList<>();
+      List<PublishedStatuses> inOrder = new ArrayList<>();
       published.forEach(inOrder::add);
-      inOrder.sort(Comparator.comparingLong(BatchStatusSnapshot::version));
+      inOrder.sort(Comparator.comparingLong(PublishedStatuses::version));
       assertThat(inOrder.stream().map(s -> s.statuses().size()).toList(), contains(0, BURST, BURST));
       assertThat(inOrder.get(1).statuses().values(), everyItem(is(BatchStatus.STARTED)));
       assertThat(inOrder.get(2).statuses(), hasEntry("batch-0", BatchStatus.COMPLETED));
@@ -99,7 +99,7 @@ class PublishSnapshotsFnTest {
     TestStream<KV<String, PublisherInput>> updates =
         steady.advanceProcessingTime(AFTER_INTERVAL).advanceWatermarkToInfinity();
 
-    PCollection<BatchStatusSnapshot> snapshots = publish(p, updates);
+    PCollection<PublishedStatuses> snapshots = publish(p, updates);
 
     PAssert.that(snapshots).satisfies(published -> {
       List<Integer> sizes = new ArrayList<>();
