@@ -62,7 +62,7 @@ final class ResolveUnknownBatchesFn extends DoFn<KV<String, BatchEvent>, Resolve
 
   /** What the {@link #RETRY} timer is set for; kept with the timer in the same keyed state. */
   @StateId(SCHEDULED)
-  private final StateSpec<ValueState<ResolverTimer>> scheduledSpec = StateSpecs.value(new ResolverTimer.Coder());
+  private final StateSpec<ValueState<ResolverTimer>> scheduledSpec = StateSpecs.value(ResolverTimer.CODER);
 
   @TimerId(RETRY)
   private final TimerSpec retrySpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);

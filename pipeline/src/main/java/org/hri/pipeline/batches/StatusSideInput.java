@@ -64,7 +64,7 @@ public final class StatusSideInput
 
   @Override
   public PCollectionView<PublishedStatuses> expand(PCollection<BatchNotification> notifications) {
-    KvCoder<String, PublisherInput> inputCoder = KvCoder.of(StringUtf8Coder.of(), new PublisherInput.Coder());
+    KvCoder<String, PublisherInput> inputCoder = KvCoder.of(StringUtf8Coder.of(), PublisherInput.CODER);
     PCollection<KV<String, PublisherInput>> updates =
         notifications
             .apply(

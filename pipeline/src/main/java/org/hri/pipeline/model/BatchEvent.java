@@ -1,12 +1,6 @@
 package org.hri.pipeline.model;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Objects;
-import org.apache.beam.sdk.coders.AtomicCoder;
-import org.apache.beam.sdk.coders.ByteCoder;
-import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -44,13 +38,21 @@ public sealed interface BatchEvent {
     }
   }
 
+  /** The coder of events. */
+  SealedCoder<BatchEvent> CODER =
+      SealedCoder.of(
+          SealedCoder.variant(Unresolved.class, HriRecordCoder.of(), Unresolved::record, Unresolved::new),
+          SealedCoder.variant(Counted.class, BatchCounts.Coder.of(), Counted::counts, Counted::new),
+          SealedCoder.variant(
+              Notified.class, BatchNotificationCoder.of(), Notified::notification, Notified::new));
+
   /** Events keyed by batch id. */
   TypeDescriptor<KV<String, BatchEvent>> KEYED_TYPE =
       TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(BatchEvent.class));
 
   /** The coder of events keyed by batch id. */
   static KvCoder<String, BatchEvent> keyedCoder() {
-    return KvCoder.of(StringUtf8Coder.of(), Coder.of());
+    return KvCoder.of(StringUtf8Coder.of(), CODER);
   }
 
   /** {@code events} merged with {@code notifications}, every one keyed by its batch id. */
@@ -61,46 +63,5 @@ public sealed interface BatchEvent {
             .apply("Notified", MapElements.into(KEYED_TYPE).via(n -> KV.of(n.id(), new Notified(n))))
             .setCoder(keyedCoder());
     return PCollectionList.of(events).and(notified).apply("WithNotifications", Flatten.pCollections());
-  }
-
-  /** Encodes an event as a tag byte followed by its content. */
-  final class Coder extends AtomicCoder<BatchEvent> {
-    private static final Coder INSTANCE = new Coder();
-    private static final byte UNRESOLVED = 0;
-    private static final byte COUNTED = 1;
-    private static final byte NOTIFIED = 2;
-
-    private Coder() {}
-
-    public static Coder of() {
-      return INSTANCE;
-    }
-
-    @Override
-    public void encode(BatchEvent value, OutputStream out) throws IOException {
-      if (value instanceof Unresolved unresolved) {
-        ByteCoder.of().encode(UNRESOLVED, out);
-        HriRecordCoder.of().encode(unresolved.record(), out);
-      } else if (value instanceof Counted counted) {
-        ByteCoder.of().encode(COUNTED, out);
-        BatchCounts.Coder.of().encode(counted.counts(), out);
-      } else if (value instanceof Notified notified) {
-        ByteCoder.of().encode(NOTIFIED, out);
-        BatchNotificationCoder.of().encode(notified.notification(), out);
-      } else { // sealed: only null is left
-        throw new CoderException("Cannot encode a null batch event");
-      }
-    }
-
-    @Override
-    public BatchEvent decode(InputStream in) throws IOException {
-      byte tag = ByteCoder.of().decode(in);
-      return switch (tag) {
-        case UNRESOLVED -> new Unresolved(HriRecordCoder.of().decode(in));
-        case COUNTED -> new Counted(BatchCounts.Coder.of().decode(in));
-        case NOTIFIED -> new Notified(BatchNotificationCoder.of().decode(in));
-        default -> throw new CoderException("Unknown batch event tag " + tag);
-      };
-    }
   }
 }

@@ -222,7 +222,7 @@ class ResolveUnknownBatchesTest {
 
   @Test
   void theScheduledTimerIsKeptInStateAsItWas() throws Exception {
-    ResolverTimer.Coder coder = new ResolverTimer.Coder();
+    var coder = ResolverTimer.CODER;
     CoderProperties.coderDecodeEncodeEqual(coder, new ResolverTimer.HoldTimeout());
     CoderProperties.coderDecodeEncodeEqual(coder, new ResolverTimer.LookupRetry(1, Duration.ZERO));
     CoderProperties.coderDecodeEncodeEqual(coder, new ResolverTimer.LookupRetry(30, Duration.ofHours(23)));

@@ -52,7 +52,7 @@ class StatusSideInputTest {
   }
 
   private static TestStream.Builder<KV<String, PublisherInput>> stream() {
-    return TestStream.create(KvCoder.of(StringUtf8Coder.of(), new PublisherInput.Coder()));
+    return TestStream.create(KvCoder.of(StringUtf8Coder.of(), PublisherInput.CODER));
   }
 
   @Test
@@ -115,7 +115,7 @@ class StatusSideInputTest {
 
   @Test
   void inputCoderRoundTrips() throws Exception {
-    PublisherInput.Coder coder = new PublisherInput.Coder();
+    var coder = PublisherInput.CODER;
     CoderProperties.coderDecodeEncodeEqual(coder, new PublisherInput.StartUp());
     CoderProperties.coderDecodeEncodeEqual(coder, new PublisherInput.StatusUpdate("中文", BatchStatus.TERMINATED));
   }

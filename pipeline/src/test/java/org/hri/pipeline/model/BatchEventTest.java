@@ -17,7 +17,7 @@ class BatchEventTest {
 
   @Test
   void coderRoundTripsEveryKindOfEvent() throws Exception {
-    BatchEvent.Coder coder = BatchEvent.Coder.of();
+    SealedCoder<BatchEvent> coder = BatchEvent.CODER;
     HriRecord record =
         new HriRecord(
             List.of(new HriHeader("batchId", "中文".getBytes(StandardCharsets.UTF_8))), null,
@@ -35,7 +35,12 @@ class BatchEventTest {
   @Test
   void anUnknownTagIsACoderError() {
     assertThrows(
-        CoderException.class, () -> BatchEvent.Coder.of().decode(new ByteArrayInputStream(new byte[] {9})));
+        CoderException.class, () -> BatchEvent.CODER.decode(new ByteArrayInputStream(new byte[] {9})));
+  }
+
+  @Test
+  void nullIsNoEvent() {
+    assertThrows(CoderException.class, () -> BatchEvent.CODER.encode(null, new java.io.ByteArrayOutputStream()));
   }
 
   @Test
