@@ -6,7 +6,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
-import org.hri.pipeline.batches.BatchStatuses;
+import org.hri.pipeline.batches.BatchStatusSources;
 import org.hri.pipeline.batches.UnknownBatchPolicy;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.HriRecord;
@@ -90,7 +90,7 @@ public final class ProcessBatches extends PTransform<PCollectionTuple, BatchResu
   @Override
   public BatchResults expand(PCollectionTuple input) {
     PCollection<BatchNotification> notifications = input.get(NOTIFICATIONS);
-    BatchStatuses batches = BatchStatuses.from(notifications, unknownBatches, finishedBatchRetention);
+    BatchStatusSources batches = BatchStatusSources.from(notifications, unknownBatches, finishedBatchRetention);
     ValidatedRecords validated = input.get(RECORDS).apply("ValidateRecords", validation.withBatches(batches));
     PCollection<BatchNotification> verdicts =
         TrackBatches.events(validated.counts(), notifications)

@@ -1,16 +1,11 @@
 package org.hri.pipeline.batches;
 
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.values.TypeDescriptors;
+import org.hri.pipeline.model.BatchEvent;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.HriRecord;
 
@@ -39,20 +34,14 @@ public final class ResolveUnknownBatches
 
   @Override
   public PCollection<ResolvedRecord> expand(PCollection<KV<String, HriRecord>> unresolved) {
-    KvCoder<String, ResolverInput> inputCoder = KvCoder.of(StringUtf8Coder.of(), new ResolverInput.Coder());
-    TypeDescriptor<KV<String, ResolverInput>> inputType =
-        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(ResolverInput.class));
-    PCollection<KV<String, ResolverInput>> records =
+    PCollection<KV<String, BatchEvent>> records =
         unresolved
-            .apply("RecordsToResolve", MapElements.into(inputType).via(kv -> KV.of(kv.getKey(), ResolverInput.of(kv.getValue()))))
-            .setCoder(inputCoder);
-    PCollection<KV<String, ResolverInput>> statuses =
-        notifications
-            .apply("StatusesByBatch", MapElements.into(inputType).via(n -> KV.of(n.id(), ResolverInput.of(n.status()))))
-            .setCoder(inputCoder);
-    return PCollectionList.of(records)
-        .and(statuses)
-        .apply("RecordsAndStatuses", Flatten.pCollections())
+            .apply(
+                "Unresolved",
+                MapElements.into(BatchEvent.KEYED_TYPE)
+                    .via(kv -> KV.of(kv.getKey(), new BatchEvent.Unresolved(kv.getValue()))))
+            .setCoder(BatchEvent.keyedCoder());
+    return BatchEvent.withNotifications(records, notifications)
         .apply("Resolve", ParDo.of(new ResolveUnknownBatchesFn(policy)))
         .setCoder(ResolvedRecord.Coder.of());
   }

@@ -1,7 +1,7 @@
 package org.hri.pipeline.batches;
 
-import java.time.Duration;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.function.BiFunction;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -18,6 +18,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.hri.pipeline.mgmt.ApiHealth;
 import org.hri.pipeline.mgmt.ManagementApiClient;
+import org.hri.pipeline.model.BatchEvent;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.BatchStatusCoder;
 import org.hri.pipeline.model.HriRecord;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * this batch, or that gives up, quarantines the batch: its held and later records are invalid with a reason.
  * Nothing a lookup answers fails the job.
  */
-final class ResolveUnknownBatchesFn extends DoFn<KV<String, ResolverInput>, ResolvedRecord> {
+final class ResolveUnknownBatchesFn extends DoFn<KV<String, BatchEvent>, ResolvedRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(ResolveUnknownBatchesFn.class);
   private static final Counter LOOKUPS = Metrics.counter("hri", "batch-lookups");
   private static final Counter LOOKUP_RETRIES = Metrics.counter("hri", "batch-lookup-retries");
@@ -45,8 +46,7 @@ final class ResolveUnknownBatchesFn extends DoFn<KV<String, ResolverInput>, Reso
   private static final String STATUS = "status";
   private static final String QUARANTINE = "quarantine";
   private static final String PENDING = "pending";
-  private static final String FAILED_ATTEMPTS = "failedAttempts";
-  private static final String WAITED_MILLIS = "waitedMillis";
+  private static final String SCHEDULED = "scheduled";
   private static final String RETRY = "retry";
   private static final String EXPIRE = "expire";
 
@@ -60,11 +60,9 @@ final class ResolveUnknownBatchesFn extends DoFn<KV<String, ResolverInput>, Reso
   @StateId(PENDING)
   private final StateSpec<BagState<HriRecord>> pendingSpec = StateSpecs.bag(HriRecordCoder.of());
 
-  @StateId(FAILED_ATTEMPTS)
-  private final StateSpec<ValueState<Integer>> failedAttemptsSpec = StateSpecs.value();
-
-  @StateId(WAITED_MILLIS)
-  private final StateSpec<ValueState<Long>> waitedSpec = StateSpecs.value();
+  /** What the {@link #RETRY} timer is set for; kept with the timer in the same keyed state. */
+  @StateId(SCHEDULED)
+  private final StateSpec<ValueState<ResolverTimer>> scheduledSpec = StateSpecs.value(ResolverTimer.CODER);
 
   @TimerId(RETRY)
   private final TimerSpec retrySpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
@@ -81,8 +79,8 @@ final class ResolveUnknownBatchesFn extends DoFn<KV<String, ResolverInput>, Reso
 
   @Setup
   public void setup() throws Exception {
-    if (policy.usesLookup()) {
-      client = ManagementApiClient.create(policy.api());
+    if (policy instanceof UnknownBatchPolicy.Lookup lookup) {
+      client = ManagementApiClient.create(lookup.api());
     }
   }
 
@@ -95,48 +93,52 @@ final class ResolveUnknownBatchesFn extends DoFn<KV<String, ResolverInput>, Reso
 
   @ProcessElement
   public void process(
-      @Element KV<String, ResolverInput> element,
+      @Element KV<String, BatchEvent> element,
       @StateId(STATUS) ValueState<BatchStatus> status,
       @StateId(QUARANTINE) ValueState<String> quarantine,
       @StateId(PENDING) BagState<HriRecord> pending,
-      @StateId(FAILED_ATTEMPTS) ValueState<Integer> failedAttempts,
-      @StateId(WAITED_MILLIS) ValueState<Long> waited,
+      @StateId(SCHEDULED) ValueState<ResolverTimer> scheduled,
       @TimerId(RETRY) Timer retry,
       @TimerId(EXPIRE) Timer expire,
       OutputReceiver<ResolvedRecord> out) {
     expire.offset(toJoda(policy.stateTtl())).setRelative();
-    ResolverInput input = element.getValue();
+    BatchEvent event = element.getValue();
     String quarantined = quarantine.read();
-    if (input.status() != null) {
-      BatchStatus known = status.read();
-      if (input.status().supersedes(known)) {
-        status.write(input.status());
+    if (event instanceof BatchEvent.Notified notified) {
+      BatchStatus latest = notified.notification().status();
+      if (latest.supersedes(status.read())) {
+        status.write(latest);
       }
       if (quarantined == null) {
         release(pending, ResolvedRecord::withStatus, status.read(), out);
-        stopRetrying(failedAttempts, waited, retry);
+        stopRetrying(scheduled, retry);
       }
       return;
     }
+    if (!(event instanceof BatchEvent.Unresolved unresolved)) {
+      throw new IllegalArgumentException(
+          "The resolver takes records and notifications, not " + event.getClass().getSimpleName());
+    }
+    HriRecord record = unresolved.record();
     if (quarantined != null) {
-      out.output(ResolvedRecord.rejected(input.record(), quarantined));
+      out.output(ResolvedRecord.rejected(record, quarantined));
       return;
     }
     BatchStatus known = status.read();
     if (known != null) {
-      out.output(ResolvedRecord.withStatus(input.record(), known));
+      out.output(ResolvedRecord.withStatus(record, known));
       return;
     }
     RECORDS_HELD.inc();
-    pending.add(input.record());
-    if (failedAttempts.read() != null) {
+    pending.add(record);
+    if (scheduled.read() != null) {
       return; // a lookup or the hold timeout is already scheduled for this batch
     }
-    if (policy.usesLookup()) {
-      lookUp(element.getKey(), status, quarantine, pending, failedAttempts, waited, retry, out);
-    } else {
-      failedAttempts.write(0);
-      retry.offset(toJoda(policy.holdTimeout())).setRelative();
+    if (policy instanceof UnknownBatchPolicy.Lookup lookup) {
+      lookUp(element.getKey(), lookup, 0, Duration.ZERO, status, quarantine, pending, scheduled, retry, out);
+    } else if (policy instanceof UnknownBatchPolicy.Hold hold) {
+      scheduled.write(new ResolverTimer.HoldTimeout());
+      retry.offset(toJoda(hold.holdTimeout())).setRelative();
     }
   }
 
@@ -146,16 +148,21 @@ final class ResolveUnknownBatchesFn extends DoFn<KV<String, ResolverInput>, Reso
       @StateId(STATUS) ValueState<BatchStatus> status,
       @StateId(QUARANTINE) ValueState<String> quarantine,
       @StateId(PENDING) BagState<HriRecord> pending,
-      @StateId(FAILED_ATTEMPTS) ValueState<Integer> failedAttempts,
-      @StateId(WAITED_MILLIS) ValueState<Long> waited,
+      @StateId(SCHEDULED) ValueState<ResolverTimer> scheduled,
       @TimerId(RETRY) Timer retry,
       OutputReceiver<ResolvedRecord> out) {
-    if (policy.usesLookup()) {
+    if (policy instanceof UnknownBatchPolicy.Lookup lookup) {
+      // No failed lookups are known when the timer's state is missing (a savepoint of an earlier version).
+      ResolverTimer.LookupRetry again =
+          scheduled.read() instanceof ResolverTimer.LookupRetry known
+              ? known
+              : new ResolverTimer.LookupRetry(0, Duration.ZERO);
       LOOKUP_RETRIES.inc();
-      lookUp(batchId, status, quarantine, pending, failedAttempts, waited, retry, out);
+      lookUp(batchId, lookup, again.failedAttempts(), again.waited(), status, quarantine, pending, scheduled, retry,
+          out);
     } else {
       release(pending, ResolvedRecord::withStatus, null, out); // no notification within the hold timeout
-      failedAttempts.clear();
+      scheduled.clear();
     }
   }
 
@@ -166,8 +173,7 @@ final class ResolveUnknownBatchesFn extends DoFn<KV<String, ResolverInput>, Reso
       @StateId(STATUS) ValueState<BatchStatus> status,
       @StateId(QUARANTINE) ValueState<String> quarantine,
       @StateId(PENDING) BagState<HriRecord> pending,
-      @StateId(FAILED_ATTEMPTS) ValueState<Integer> failedAttempts,
-      @StateId(WAITED_MILLIS) ValueState<Long> waited,
+      @StateId(SCHEDULED) ValueState<ResolverTimer> scheduled,
       @TimerId(RETRY) Timer retry,
       OutputReceiver<ResolvedRecord> out) {
     long released = release(pending, ResolvedRecord::rejected, EXPIRED, out);
@@ -177,34 +183,35 @@ final class ResolveUnknownBatchesFn extends DoFn<KV<String, ResolverInput>, Reso
     }
     status.clear();
     quarantine.clear();
-    stopRetrying(failedAttempts, waited, retry);
+    stopRetrying(scheduled, retry);
   }
 
+  /** Looks the batch up after {@code failedBefore} failed lookups in a row that waited {@code waitedBefore}. */
   private void lookUp(
       String batchId,
+      UnknownBatchPolicy.Lookup lookup,
+      int failedBefore,
+      Duration waitedBefore,
       ValueState<BatchStatus> status,
       ValueState<String> quarantine,
       BagState<HriRecord> pending,
-      ValueState<Integer> failedAttempts,
-      ValueState<Long> waited,
+      ValueState<ResolverTimer> scheduled,
       Timer retry,
       OutputReceiver<ResolvedRecord> out) {
     LOOKUPS.inc();
     LookupAnswer answer;
-    int failed = failedAttempts.read() == null ? 1 : failedAttempts.read() + 1;
-    Duration waitedSoFar = Duration.ofMillis(waited.read() == null ? 0 : waited.read());
+    int failed = failedBefore + 1;
     try {
-      answer = LookupAnswer.found(client.getBatch(batchId), policy.inputTopic());
+      answer = LookupAnswer.found(client.getBatch(batchId), lookup.inputTopic());
       ApiHealth.succeeded();
     } catch (IOException e) {
-      answer = LookupAnswer.failed(e, failed, waitedSoFar, policy.retry());
+      answer = LookupAnswer.failed(e, failed, waitedBefore, lookup.retry());
     }
     if (answer instanceof LookupAnswer.Retry again) {
       ApiHealth.failed();
       LOG.warn("Looking up batch {} failed ({}); backing off {} milliseconds", batchId, again.reason(),
           again.backoff().toMillis());
-      failedAttempts.write(failed);
-      waited.write(waitedSoFar.plus(again.backoff()).toMillis());
+      scheduled.write(new ResolverTimer.LookupRetry(failed, waitedBefore.plus(again.backoff())));
       retry.offset(toJoda(again.backoff())).setRelative();
       return;
     }
@@ -221,7 +228,7 @@ final class ResolveUnknownBatchesFn extends DoFn<KV<String, ResolverInput>, Reso
       LOG.warn("Batch {} is unknown to the Management API (404)", batchId);
       release(pending, ResolvedRecord::withStatus, null, out);
     }
-    stopRetrying(failedAttempts, waited, retry);
+    stopRetrying(scheduled, retry);
   }
 
   private static <T> long release(
@@ -236,9 +243,8 @@ final class ResolveUnknownBatchesFn extends DoFn<KV<String, ResolverInput>, Reso
     return released;
   }
 
-  private static void stopRetrying(ValueState<Integer> failedAttempts, ValueState<Long> waited, Timer retry) {
-    failedAttempts.clear();
-    waited.clear();
+  private static void stopRetrying(ValueState<ResolverTimer> scheduled, Timer retry) {
+    scheduled.clear();
     retry.clear();
   }
 

@@ -9,7 +9,7 @@ import org.hri.pipeline.secrets.Secret;
 import org.hri.pipeline.topics.TopicNames;
 
 /**
- * Kafka client properties of the job, as the original set them (spec §5.7): SASL PLAIN over TLS when a
+ * Kafka client properties of the job, as the original set them: SASL PLAIN over TLS when a
  * password is given (Event Streams style, user name {@code token}), zstd-compressed producers with the
  * Event Streams size limits, one consumer group per stream. Extra properties given by the user win.
  */

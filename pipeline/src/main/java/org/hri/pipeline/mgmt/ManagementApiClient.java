@@ -31,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls the three Management API endpoints the pipeline needs (spec §4.3) with an OAuth2 client-credentials
- * token (§4.2). Any 2xx answer is success; any other answer is a {@link ManagementApiException}. The client
+ * Calls the three Management API endpoints the pipeline needs with an OAuth2 client-credentials
+ * token. Any 2xx answer is success; any other answer is a {@link ManagementApiException}. The client
  * never retries: the retry policy belongs to the callers, who know whether a call may block.
  *
  * <p>Tokens are cached until shortly before they expire, in one cache per JVM and OAuth client shared by every

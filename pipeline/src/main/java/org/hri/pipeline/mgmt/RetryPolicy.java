@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Exponential backoff for Management API calls (spec §5.2, §5.4): the first retry waits {@code
+ * Exponential backoff for Management API calls: the first retry waits {@code
  * initialBackoff}, each later one twice as long up to {@code maxBackoff}, and the caller gives up once the
  * total wait would exceed {@code giveUpAfter}. Defaults: 1 s, 5 min, 24 h.
  *

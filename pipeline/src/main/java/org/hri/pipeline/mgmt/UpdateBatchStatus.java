@@ -15,7 +15,7 @@ import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchNotificationCoder;
 
 /**
- * Writes the tracker's verdicts to the HRI Management API (spec §5.4): a {@code completed} notification calls
+ * Writes the tracker's verdicts to the HRI Management API: a {@code completed} notification calls
  * processingComplete, a {@code failed} one calls fail with its message, both with the verdict's counts; any
  * other status fails the job.
  *

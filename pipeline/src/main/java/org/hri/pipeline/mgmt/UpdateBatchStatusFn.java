@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies verdicts, keyed by batch id, with the Management API, retrying 5xx answers and transport errors on
- * a processing-time timer instead of sleeping, so a 24-hour outage holds no bundle open (spec §8 item 4).
+ * a processing-time timer instead of sleeping, so a 24-hour outage holds no bundle open.
  *
  * <p>Per batch it keeps at most one pending verdict with its failed attempts and the backoff waited so far.
  * 409 counts as done (the call is idempotent per batch id and target status, and a replayed bundle repeats
@@ -91,7 +91,7 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
     try {
       client = clientFactory.create(config);
     } catch (IOException | RuntimeException e) {
-      // A bad trust store cannot heal by retrying: fail the job (spec §4.2).
+      // A bad trust store cannot heal by retrying: fail the job.
       throw new IllegalStateException("Cannot create the HRI Management API client: " + e, e);
     }
   }

@@ -13,7 +13,7 @@ import org.hri.pipeline.model.BatchStatus;
 
 /**
  * What the tracker knows of one batch — valid and invalid counts, the latest notification, whether a verdict
- * was given — and the rules that turn it into a verdict (spec §5.3, with the threshold meaning "reaches").
+ * was given — and the rules that turn it into a verdict, with the threshold meaning "reaches".
  * Plain Java: the Beam DoFn only stores it and acts on its {@link Decision}s.
  *
  * <p>An immutable value: it lives in Beam state, and Flink's heap state backend may be serializing the stored

@@ -12,12 +12,16 @@ import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
+import org.hri.pipeline.model.BatchEvent;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.tracking.BatchProgress.Decision;
 
-/** Keyed by batch id: keeps {@link BatchProgress} in state and acts on its decisions with timers. */
-final class TrackBatchesFn extends DoFn<KV<String, TrackerEvent>, BatchNotification> {
+/**
+ * Keyed by batch id: keeps {@link BatchProgress} in state and acts on its decisions with timers. Takes
+ * {@link BatchEvent.Counted} and {@link BatchEvent.Notified} events.
+ */
+final class TrackBatchesFn extends DoFn<KV<String, BatchEvent>, BatchNotification> {
   private static final Counter COMPLETED = Metrics.counter("hri", "batch-verdicts-completed");
   private static final Counter FAILED = Metrics.counter("hri", "batch-verdicts-failed");
 
@@ -45,7 +49,7 @@ final class TrackBatchesFn extends DoFn<KV<String, TrackerEvent>, BatchNotificat
 
   @ProcessElement
   public void process(
-      @Element KV<String, TrackerEvent> element,
+      @Element KV<String, BatchEvent> element,
       @StateId(PROGRESS) ValueState<BatchProgress> state,
       @TimerId(COMPLETION) Timer completion,
       @TimerId(EXPIRE) Timer expire,
@@ -54,11 +58,21 @@ final class TrackBatchesFn extends DoFn<KV<String, TrackerEvent>, BatchNotificat
     if (progress == null) {
       progress = BatchProgress.EMPTY;
     }
-    TrackerEvent event = element.getValue();
-    Decision decision = event.counts() != null ? progress.add(event.counts()) : progress.update(event.notification());
+    Decision decision = decide(progress, element.getValue());
     write(state, progress, decision);
     act(decision, completion, out);
     expire.offset(stateTtl).setRelative();
+  }
+
+  private static Decision decide(BatchProgress progress, BatchEvent event) {
+    if (event instanceof BatchEvent.Counted counted) {
+      return progress.add(counted.counts());
+    }
+    if (event instanceof BatchEvent.Notified notified) {
+      return progress.update(notified.notification());
+    }
+    throw new IllegalArgumentException(
+        "The tracker takes counts and notifications, not " + event.getClass().getSimpleName());
   }
 
   @OnTimer(COMPLETION)

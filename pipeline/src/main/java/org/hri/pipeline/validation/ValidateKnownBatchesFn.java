@@ -5,7 +5,7 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
-import org.hri.pipeline.batches.BatchStatusSnapshot;
+import org.hri.pipeline.batches.PublishedStatuses;
 import org.hri.pipeline.model.BatchIdHeader;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.HriRecord;
@@ -18,25 +18,25 @@ import org.joda.time.Instant;
 final class ValidateKnownBatchesFn extends DoFn<HriRecord, HriRecord> {
   static final TupleTag<KV<String, HriRecord>> UNRESOLVED = new TupleTag<>("unresolved") {};
 
-  private final RecordRouter router;
-  private final PCollectionView<BatchStatusSnapshot> batches;
+  private final RouteAndCount routing;
+  private final PCollectionView<PublishedStatuses> batches;
   // The side input is read once per bundle: decoding it per record would cost more than validating.
-  private transient BatchStatusSnapshot snapshot;
+  private transient PublishedStatuses statuses;
 
-  ValidateKnownBatchesFn(RecordRouter router, PCollectionView<BatchStatusSnapshot> batches) {
-    this.router = router;
+  ValidateKnownBatchesFn(RouteAndCount routing, PCollectionView<PublishedStatuses> batches) {
+    this.routing = routing;
     this.batches = batches;
   }
 
   @Setup
   public void setup() throws Exception {
-    router.setup();
+    routing.setup();
   }
 
   @StartBundle
   public void startBundle() {
-    router.startBundle();
-    snapshot = null;
+    routing.startBundle();
+    statuses = null;
   }
 
   @ProcessElement
@@ -45,28 +45,28 @@ final class ValidateKnownBatchesFn extends DoFn<HriRecord, HriRecord> {
       MultiOutputReceiver out) {
     BatchIdHeader header = record.batchIdHeader();
     if (header.kind() != BatchIdHeader.Kind.VALID) {
-      router.noBatch(record, header, out);
+      routing.noBatch(record, header, out);
       return;
     }
     String batchId = header.id();
-    if (snapshot == null) {
-      snapshot = context.sideInput(batches);
+    if (statuses == null) {
+      statuses = context.sideInput(batches);
     }
-    BatchStatus status = snapshot.statusOf(batchId);
+    BatchStatus status = statuses.statusOf(batchId);
     if (status == null) {
       out.get(UNRESOLVED).output(KV.of(batchId, record));
     } else {
-      router.route(record, batchId, status, timestamp, window, out);
+      routing.route(record, batchId, status, timestamp, window, out);
     }
   }
 
   @FinishBundle
   public void finishBundle(FinishBundleContext context) {
-    router.finishBundle(context);
+    routing.finishBundle(context);
   }
 
   @Teardown
   public void teardown() throws Exception {
-    router.teardown();
+    routing.teardown();
   }
 }

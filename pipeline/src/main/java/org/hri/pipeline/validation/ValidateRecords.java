@@ -11,7 +11,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.hri.pipeline.batches.BatchStatuses;
+import org.hri.pipeline.batches.BatchStatusSources;
 import org.hri.pipeline.batches.ResolveUnknownBatches;
 import org.hri.pipeline.model.BatchCounts;
 import org.hri.pipeline.model.HriRecordCoder;
@@ -43,7 +43,7 @@ public abstract class ValidateRecords extends PTransform<PCollection<HriRecord>,
   }
 
   /** This validation with the status of each record's batch taken from {@code batches}; this one is unchanged. */
-  public final PTransform<PCollection<HriRecord>, ValidatedRecords> withBatches(BatchStatuses batches) {
+  public final PTransform<PCollection<HriRecord>, ValidatedRecords> withBatches(BatchStatusSources batches) {
     return new ValidateAgainstBatches(this, Objects.requireNonNull(batches, "batches"));
   }
 
@@ -62,16 +62,16 @@ public abstract class ValidateRecords extends PTransform<PCollection<HriRecord>,
     throw new IllegalStateException("ValidateRecords needs batch statuses: apply withBatches(...) instead");
   }
 
-  private ValidatedRecords expand(PCollection<HriRecord> records, BatchStatuses batches) {
-    RecordRouter router = new RecordRouter(this);
+  private ValidatedRecords expand(PCollection<HriRecord> records, BatchStatusSources batches) {
+    RouteAndCount routing = new RouteAndCount(this);
     TupleTagList additional = TupleTagList.of(ValidatedRecords.INVALID).and(ValidatedRecords.COUNTS);
 
     PCollectionTuple known =
         withCoders(
             records.apply(
                 "ValidateKnownBatches",
-                ParDo.of(new ValidateKnownBatchesFn(router, batches.view()))
-                    .withSideInputs(batches.view())
+                ParDo.of(new ValidateKnownBatchesFn(routing, batches.sideInput()))
+                    .withSideInputs(batches.sideInput())
                     .withOutputTags(ValidatedRecords.VALID, additional.and(ValidateKnownBatchesFn.UNRESOLVED))));
     PCollectionTuple resolved =
         withCoders(
@@ -83,7 +83,7 @@ public abstract class ValidateRecords extends PTransform<PCollection<HriRecord>,
                     ResolveUnknownBatches.using(batches.notifications(), batches.policy()))
                 .apply(
                     "ValidateResolvedBatches",
-                    ParDo.of(new ValidateResolvedBatchesFn(router))
+                    ParDo.of(new ValidateResolvedBatchesFn(routing))
                         .withOutputTags(ValidatedRecords.VALID, additional)));
 
     return new ValidatedRecords(
@@ -108,9 +108,9 @@ public abstract class ValidateRecords extends PTransform<PCollection<HriRecord>,
 
   private static final class ValidateAgainstBatches extends PTransform<PCollection<HriRecord>, ValidatedRecords> {
     private final ValidateRecords validation;
-    private final transient BatchStatuses batches;
+    private final transient BatchStatusSources batches;
 
-    ValidateAgainstBatches(ValidateRecords validation, BatchStatuses batches) {
+    ValidateAgainstBatches(ValidateRecords validation, BatchStatusSources batches) {
       this.validation = validation;
       this.batches = batches;
     }

@@ -8,20 +8,20 @@ import org.joda.time.Instant;
 
 /** Validates records whose batch status was resolved after the side input missed it. */
 final class ValidateResolvedBatchesFn extends DoFn<ResolvedRecord, HriRecord> {
-  private final RecordRouter router;
+  private final RouteAndCount routing;
 
-  ValidateResolvedBatchesFn(RecordRouter router) {
-    this.router = router;
+  ValidateResolvedBatchesFn(RouteAndCount routing) {
+    this.routing = routing;
   }
 
   @Setup
   public void setup() throws Exception {
-    router.setup();
+    routing.setup();
   }
 
   @StartBundle
   public void startBundle() {
-    router.startBundle();
+    routing.startBundle();
   }
 
   @ProcessElement
@@ -30,19 +30,19 @@ final class ValidateResolvedBatchesFn extends DoFn<ResolvedRecord, HriRecord> {
       MultiOutputReceiver out) {
     HriRecord record = resolved.record();
     if (resolved.rejection() != null) {
-      router.reject(record, record.batchId(), resolved.rejection(), out);
+      routing.reject(record, record.batchId(), resolved.rejection(), out);
     } else {
-      router.route(record, record.batchId(), resolved.status(), timestamp, window, out);
+      routing.route(record, record.batchId(), resolved.status(), timestamp, window, out);
     }
   }
 
   @FinishBundle
   public void finishBundle(FinishBundleContext context) {
-    router.finishBundle(context);
+    routing.finishBundle(context);
   }
 
   @Teardown
   public void teardown() throws Exception {
-    router.teardown();
+    routing.teardown();
   }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.testing.CoderProperties;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
@@ -18,6 +19,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.hri.pipeline.mgmt.ManagementApiConfig;
 import org.hri.pipeline.mgmt.RetryPolicy;
+import org.hri.pipeline.model.BatchEvent;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchNotificationCoder;
 import org.hri.pipeline.model.BatchStatus;
@@ -47,7 +49,7 @@ class ResolveUnknownBatchesTest {
 
   @Test
   void standaloneHoldsRecordsUntilTheirNotificationAndTimesOutUnknownOnes() {
-    TestStream<KV<String, ResolverInput>> events =
+    TestStream<KV<String, BatchEvent>> events =
         stream()
             .addElements(record("early", 1), record("early", 2), record("nobody", 3))
             .advanceProcessingTime(org.joda.time.Duration.standardSeconds(30))
@@ -70,7 +72,7 @@ class ResolveUnknownBatchesTest {
   @Test
   void lookupResolvesOncePerBatchAndTreats404AsUnknown() {
     api.putBatch("known", batchJson("known", "sendCompleted"));
-    TestStream<KV<String, ResolverInput>> events =
+    TestStream<KV<String, BatchEvent>> events =
         stream()
             .addElements(record("known", 1), record("missing", 2))
             .addElements(record("known", 3))
@@ -92,7 +94,7 @@ class ResolveUnknownBatchesTest {
   void serverErrorsAreRetriedOnTimersUntilTheLookupSucceeds() {
     api.putBatch("flaky", batchJson("flaky", "started"));
     api.respondWith("GET", "/batches/flaky", 500, 4);
-    TestStream.Builder<KV<String, ResolverInput>> events =
+    TestStream.Builder<KV<String, BatchEvent>> events =
         stream()
             .addElements(record("flaky", 1))
             .advanceProcessingTime(org.joda.time.Duration.standardSeconds(1))
@@ -116,7 +118,7 @@ class ResolveUnknownBatchesTest {
   void givingUpAfterTheRetryTimeoutQuarantinesTheBatchInsteadOfFailingTheJob() {
     api.alwaysRespondWith("GET", "/batches/down", 503);
     api.putBatch("up", batchJson("up", "started"));
-    TestStream.Builder<KV<String, ResolverInput>> builder = stream().addElements(record("down", 1));
+    TestStream.Builder<KV<String, BatchEvent>> builder = stream().addElements(record("down", 1));
     // The 24-hour give-up on a clock the test drives: backoff from 1 minute doubling to 1 hour, so about 30
     // retries; each test-clock step fires at most one.
     for (int step = 0; step < 80; step++) {
@@ -141,7 +143,7 @@ class ResolveUnknownBatchesTest {
     api.alwaysRespondWith("GET", "/batches/bad", 400);
     api.alwaysRespondWith("GET", "/batches/long", 414);
     api.putBatch("good", batchJson("good", "started"));
-    TestStream.Builder<KV<String, ResolverInput>> events =
+    TestStream.Builder<KV<String, BatchEvent>> events =
         stream()
             .addElements(record("bad", 1), record("long", 2), record("good", 3))
             .advanceProcessingTime(org.joda.time.Duration.standardMinutes(10))
@@ -168,7 +170,7 @@ class ResolveUnknownBatchesTest {
     api.respondWith("GET", "/batches/slow", 401, 2); // the call and its repeat with a new token
     api.respondWithRetryAfter("GET", "/batches/slow", 429, 1, "2");
     api.respondWith("GET", "/batches/slow", 403, 2);
-    TestStream.Builder<KV<String, ResolverInput>> events = stream().addElements(record("slow", 1));
+    TestStream.Builder<KV<String, BatchEvent>> events = stream().addElements(record("slow", 1));
     for (int step = 0; step < 10; step++) {
       events = events.advanceProcessingTime(org.joda.time.Duration.standardSeconds(5));
     }
@@ -203,7 +205,7 @@ class ResolveUnknownBatchesTest {
 
   @Test
   void recordsStillHeldWhenTheBatchStateExpiresAreInvalid() {
-    TestStream<KV<String, ResolverInput>> events =
+    TestStream<KV<String, BatchEvent>> events =
         stream()
             .addElements(record("late", 1), record("late", 2))
             .advanceProcessingTime(org.joda.time.Duration.standardMinutes(2))
@@ -216,6 +218,14 @@ class ResolveUnknownBatchesTest {
         .containsInAnyOrder(
             rejected("late", 1, ResolveUnknownBatchesFn.EXPIRED), rejected("late", 2, ResolveUnknownBatchesFn.EXPIRED));
     pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  void theScheduledTimerIsKeptInStateAsItWas() throws Exception {
+    var coder = ResolverTimer.CODER;
+    CoderProperties.coderDecodeEncodeEqual(coder, new ResolverTimer.HoldTimeout());
+    CoderProperties.coderDecodeEncodeEqual(coder, new ResolverTimer.LookupRetry(1, Duration.ZERO));
+    CoderProperties.coderDecodeEncodeEqual(coder, new ResolverTimer.LookupRetry(30, Duration.ofHours(23)));
   }
 
   private UnknownBatchPolicy lookup(RetryPolicy retry) {
@@ -233,8 +243,8 @@ class ResolveUnknownBatchesTest {
         "ingest.t1.di.in");
   }
 
-  private PCollection<ResolvedRecord> resolve(TestStream<KV<String, ResolverInput>> stream, UnknownBatchPolicy policy) {
-    PCollection<KV<String, ResolverInput>> events = pipeline.apply(stream);
+  private PCollection<ResolvedRecord> resolve(TestStream<KV<String, BatchEvent>> stream, UnknownBatchPolicy policy) {
+    PCollection<KV<String, BatchEvent>> events = pipeline.apply(stream);
     PCollection<KV<String, HriRecord>> records =
         events.apply("Records", ParDo.of(new RecordsFn())).setCoder(KvCoder.of(StringUtf8Coder.of(), HriRecordCoder.of()));
     PCollection<BatchNotification> notifications =
@@ -242,16 +252,21 @@ class ResolveUnknownBatchesTest {
     return records.apply(ResolveUnknownBatches.using(notifications, policy));
   }
 
-  private static TestStream.Builder<KV<String, ResolverInput>> stream() {
-    return TestStream.create(KvCoder.of(StringUtf8Coder.of(), new ResolverInput.Coder()));
+  private static TestStream.Builder<KV<String, BatchEvent>> stream() {
+    return TestStream.create(BatchEvent.keyedCoder());
   }
 
-  private static KV<String, ResolverInput> record(String batchId, long offset) {
-    return KV.of(batchId, ResolverInput.of(hriRecord(batchId, offset)));
+  private static KV<String, BatchEvent> record(String batchId, long offset) {
+    return KV.of(batchId, new BatchEvent.Unresolved(hriRecord(batchId, offset)));
   }
 
-  private static KV<String, ResolverInput> status(String batchId, BatchStatus status) {
-    return KV.of(batchId, ResolverInput.of(status));
+  private static KV<String, BatchEvent> status(String batchId, BatchStatus status) {
+    return KV.of(
+        batchId,
+        new BatchEvent.Notified(
+            new BatchNotification(
+                batchId, "b", "di", "ingest.t1.di.in", "claims", status, null, null, null, null, null, null, null,
+                null, null)));
   }
 
   private static HriRecord hriRecord(String batchId, long offset) {
@@ -274,23 +289,20 @@ class ResolveUnknownBatchesTest {
         + "\"invalidThreshold\":-1}";
   }
 
-  static final class RecordsFn extends DoFn<KV<String, ResolverInput>, KV<String, HriRecord>> {
+  static final class RecordsFn extends DoFn<KV<String, BatchEvent>, KV<String, HriRecord>> {
     @ProcessElement
-    public void process(@Element KV<String, ResolverInput> event, OutputReceiver<KV<String, HriRecord>> out) {
-      if (event.getValue().record() != null) {
-        out.output(KV.of(event.getKey(), event.getValue().record()));
+    public void process(@Element KV<String, BatchEvent> event, OutputReceiver<KV<String, HriRecord>> out) {
+      if (event.getValue() instanceof BatchEvent.Unresolved unresolved) {
+        out.output(KV.of(event.getKey(), unresolved.record()));
       }
     }
   }
 
-  static final class NotificationsFn extends DoFn<KV<String, ResolverInput>, BatchNotification> {
+  static final class NotificationsFn extends DoFn<KV<String, BatchEvent>, BatchNotification> {
     @ProcessElement
-    public void process(@Element KV<String, ResolverInput> event, OutputReceiver<BatchNotification> out) {
-      if (event.getValue().status() != null) {
-        out.output(
-            new BatchNotification(
-                event.getKey(), "b", "di", "ingest.t1.di.in", "claims", event.getValue().status(), null, null,
-                null, null, null, null, null, null, null));
+    public void process(@Element KV<String, BatchEvent> event, OutputReceiver<BatchNotification> out) {
+      if (event.getValue() instanceof BatchEvent.Notified notified) {
+        out.output(notified.notification());
       }
     }
   }

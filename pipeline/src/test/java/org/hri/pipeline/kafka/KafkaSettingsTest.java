@@ -20,7 +20,7 @@ import org.hri.pipeline.topics.TopicNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Spec §5.7 and §6.5: the Kafka client properties, exactly. */
+/** The Kafka client properties, exactly as the original set them. */
 class KafkaSettingsTest {
   private static final TopicNames TOPICS = TopicNames.forInput("ingest.22.da3.in");
   private static final String BROKERS = "broker1:9093,broker2:9093";
@@ -132,7 +132,7 @@ class KafkaSettingsTest {
   @Test
   void consumerWithoutPassword() {
     KafkaSettings settings = new KafkaSettings(BROKERS, null, TOPICS, Map.of());
-    // No security settings and no auto.offset.reset: only with a password (spec §5.7).
+    // No security settings and no auto.offset.reset: only with a password.
     assertThat(settings.consumer(),
         is(Map.of("group.id", "hri-validation-ingest.22.da3.in-ingest.22.da3.out", "max.poll.records", 5_000)));
   }

@@ -28,7 +28,7 @@ import org.hri.pipeline.model.InvalidRecord;
 import org.hri.pipeline.model.Json;
 import org.junit.jupiter.api.Test;
 
-/** Spec §1.3 and §8.15: how valid records, invalid-record notices and verdicts become Kafka records. */
+/** How valid records, invalid-record notices and verdicts become Kafka records. */
 class ProducerRecordsTest {
   private static byte[] utf8(String text) {
     return text.getBytes(UTF_8);

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Spec §2 and §6.6: the batch notification JSON, read and written. */
+/** The batch notification JSON, read and written. */
 class BatchNotificationTest {
   private static final OffsetDateTime START = OffsetDateTime.of(2021, 3, 4, 5, 6, 7, 0, ZoneOffset.UTC);
   private static final OffsetDateTime END = OffsetDateTime.of(2021, 3, 4, 6, 0, 0, 0, ZoneOffset.UTC);

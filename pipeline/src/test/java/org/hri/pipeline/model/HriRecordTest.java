@@ -16,7 +16,7 @@ import java.util.List;
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.junit.jupiter.api.Test;
 
-/** Spec §1.3 and §6.6: the record model and its coder keep everything, including nulls and UTF-8. */
+/** The record model and its coder keep everything, including nulls and UTF-8. */
 class HriRecordTest {
   private static byte[] utf8(String text) {
     return text.getBytes(UTF_8);

@@ -9,7 +9,7 @@ import java.util.List;
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.junit.jupiter.api.Test;
 
-/** Spec §3 and §6.6: the invalid-record notice JSON. */
+/** The invalid-record notice JSON. */
 class InvalidRecordTest {
   private static String write(InvalidRecord invalid) {
     return new String(invalid.toJson(), UTF_8);

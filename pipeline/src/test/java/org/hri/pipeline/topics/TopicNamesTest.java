@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.junit.jupiter.api.Test;
 
-/** Spec §1.2 and §6.5: how the input topic is checked and the other topics derived. */
+/** How the input topic is checked and the other topics derived. */
 class TopicNamesTest {
   @Test
   void derivesTheTopicsOfABaseWithoutQualifier() {

@@ -26,7 +26,7 @@ import org.hri.pipeline.tracking.BatchProgress.Decision;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tracker's decision logic without Beam: spec §6.2 (TrackerTest), one count event per record as the
+ * The tracker's decision logic without Beam: the original TrackerTest scenarios, one count event per record as the
  * original sent them, with this design's deliberate differences (threshold means "reaches", {@code >=}).
  */
 class BatchProgressTest {
@@ -247,7 +247,7 @@ class BatchProgressTest {
         is("Failing Batch: 7902, too many invalid records invalidCount: 7 >= invalidThreshold: 5"));
   }
 
-  /** The original compared with {@code ==} and never failed this batch (spec §8.1). */
+  /** The original compared with {@code ==} and never failed this batch. */
   @Test
   void notificationArrivingAfterCountsAlreadyAboveTheThresholdFails() {
     BatchNotification started = started();
@@ -259,7 +259,7 @@ class BatchProgressTest {
 
   @Test
   void sendCompletedArrivingFirstAfterCountsAboveTheThresholdFails() {
-    // The started notification was missed (offsets reset to latest, §8.10): sendCompleted is the first one.
+    // The started notification was missed (offsets reset to latest): sendCompleted is the first one.
     BatchNotification sendCompleted = sendCompleted(20);
     Harness h = new Harness().valid(10).invalid(6).notify(sendCompleted);
     assertThat(h.out, contains(verdict(sendCompleted, BatchStatus.FAILED, 16, 6, thresholdMessage(6, 5))));

@@ -18,6 +18,7 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.hri.pipeline.model.BatchCounts;
+import org.hri.pipeline.model.BatchEvent;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchNotificationCoder;
 import org.hri.pipeline.model.BatchStatus;
@@ -47,16 +48,16 @@ class TrackBatchesTest {
     return org.joda.time.Duration.standardMinutes(minutes);
   }
 
-  private static TestStream.Builder<KV<String, TrackerEvent>> stream() {
-    return TestStream.create(KvCoder.of(StringUtf8Coder.of(), TrackerEvent.Coder.of()));
+  private static TestStream.Builder<KV<String, BatchEvent>> stream() {
+    return TestStream.create(BatchEvent.keyedCoder());
   }
 
-  private static KV<String, TrackerEvent> counts(String batchId, long valid, long invalid) {
-    return KV.of(batchId, TrackerEvent.of(new BatchCounts(valid, invalid)));
+  private static KV<String, BatchEvent> counts(String batchId, long valid, long invalid) {
+    return KV.of(batchId, new BatchEvent.Counted(new BatchCounts(valid, invalid)));
   }
 
-  private static KV<String, TrackerEvent> event(BatchNotification notification) {
-    return KV.of(notification.id(), TrackerEvent.of(notification));
+  private static KV<String, BatchEvent> event(BatchNotification notification) {
+    return KV.of(notification.id(), new BatchEvent.Notified(notification));
   }
 
   private static BatchNotification started(String id) {
@@ -68,11 +69,11 @@ class TrackBatchesTest {
   }
 
   private static PCollection<BatchNotification> track(
-      TestPipeline p, TestStream<KV<String, TrackerEvent>> events, TrackBatches tracker) {
+      TestPipeline p, TestStream<KV<String, BatchEvent>> events, TrackBatches tracker) {
     return p.apply(events).apply(tracker);
   }
 
-  private static PCollection<BatchNotification> track(TestPipeline p, TestStream<KV<String, TrackerEvent>> events) {
+  private static PCollection<BatchNotification> track(TestPipeline p, TestStream<KV<String, BatchEvent>> events) {
     return track(p, events, TrackBatches.withCompletionDelay(DELAY));
   }
 
@@ -80,7 +81,7 @@ class TrackBatchesTest {
   void completesOnlyAfterTheDelay(TestPipeline p) {
     BatchNotification sendCompletedA = sendCompleted(A, 3);
     BatchNotification sendCompletedB = sendCompleted(B, 3);
-    TestStream<KV<String, TrackerEvent>> events =
+    TestStream<KV<String, BatchEvent>> events =
         stream()
             .addElements(event(sendCompletedA), event(sendCompletedB))
             .advanceProcessingTime(ONE_SECOND)
@@ -114,7 +115,7 @@ class TrackBatchesTest {
   void nothingIsEmittedWhenTheStreamEndsBeforeTheDelay(int lastAdvance, TestPipeline p) {
     BatchNotification sendCompletedA = sendCompleted(A, 2);
     BatchNotification sendCompletedB = sendCompleted(B, 2);
-    TestStream<KV<String, TrackerEvent>> events =
+    TestStream<KV<String, BatchEvent>> events =
         stream()
             .addElements(event(sendCompletedA), counts(A, 2, 0))
             .advanceProcessingTime(minutes(2))
@@ -132,7 +133,7 @@ class TrackBatchesTest {
   @Test
   void pendingTimerIsNotFiredAtTheEndOfTheStream(TestPipeline p) {
     // The counts match at t=0 and the stream ends at t=4m59s: no verdict, ever.
-    TestStream<KV<String, TrackerEvent>> events =
+    TestStream<KV<String, BatchEvent>> events =
         stream()
             .addElements(event(sendCompleted(A, 3)), counts(A, 3, 0))
             .advanceProcessingTime(minutes(4).plus(org.joda.time.Duration.standardSeconds(59)))
@@ -145,7 +146,7 @@ class TrackBatchesTest {
   @Test
   void extraRecordInsideTheDelayFailsTheBatch(TestPipeline p) {
     BatchNotification sendCompleted = sendCompleted(A, 100);
-    TestStream<KV<String, TrackerEvent>> events =
+    TestStream<KV<String, BatchEvent>> events =
         stream()
             .addElements(event(sendCompleted))
             .advanceProcessingTime(ONE_SECOND)
@@ -164,7 +165,7 @@ class TrackBatchesTest {
   @Test
   void ofTwoBatchesOnlyTheOneWithSendCompletedCompletes(TestPipeline p) {
     BatchNotification sendCompleted = sendCompleted(A, 10);
-    TestStream<KV<String, TrackerEvent>> events =
+    TestStream<KV<String, BatchEvent>> events =
         stream()
             .addElements(event(started(A)), event(started(B)))
             .advanceProcessingTime(ONE_SECOND)
@@ -182,7 +183,7 @@ class TrackBatchesTest {
   @Test
   void thresholdFailureIsEmittedOnce(TestPipeline p) {
     BatchNotification started = started(A);
-    TestStream<KV<String, TrackerEvent>> events =
+    TestStream<KV<String, BatchEvent>> events =
         stream()
             .addElements(event(started))
             .advanceProcessingTime(ONE_SECOND)
@@ -205,7 +206,7 @@ class TrackBatchesTest {
   @Test
   void deltaJumpingPastTheThresholdFailsOnce(TestPipeline p) {
     BatchNotification started = started(A);
-    TestStream<KV<String, TrackerEvent>> events =
+    TestStream<KV<String, BatchEvent>> events =
         stream()
             .addElements(event(started))
             .advanceProcessingTime(ONE_SECOND)
@@ -227,7 +228,7 @@ class TrackBatchesTest {
   @ValueSource(ints = {9, 11})
   void stateExpiryForgetsTheBatch(int advance, TestPipeline p) {
     BatchNotification started = started(A);
-    TestStream<KV<String, TrackerEvent>> events =
+    TestStream<KV<String, BatchEvent>> events =
         stream()
             .addElements(event(started), counts(A, 0, 4))
             .advanceProcessingTime(minutes(advance))
@@ -251,7 +252,7 @@ class TrackBatchesTest {
   @Test
   void stateTtlCountsFromTheLastEvent(TestPipeline p) {
     BatchNotification started = started(A);
-    TestStream<KV<String, TrackerEvent>> events =
+    TestStream<KV<String, BatchEvent>> events =
         stream()
             .addElements(event(started), counts(A, 0, 4))
             .advanceProcessingTime(minutes(6))
@@ -281,12 +282,12 @@ class TrackBatchesTest {
     PCollection<BatchNotification> notifications =
         p.apply("Notifications", Create.of(started).withCoder(BatchNotificationCoder.of()));
 
-    PCollection<KV<String, TrackerEvent>> events = TrackBatches.events(counts, notifications);
+    PCollection<KV<String, BatchEvent>> events = TrackBatches.events(counts, notifications);
     PAssert.that(events)
         .containsInAnyOrder(
-            KV.of(A, TrackerEvent.of(BatchCounts.ofInvalid(7))),
-            KV.of(B, TrackerEvent.of(BatchCounts.ofValid(2))),
-            KV.of(A, TrackerEvent.of(started)));
+            KV.of(A, new BatchEvent.Counted(BatchCounts.ofInvalid(7))),
+            KV.of(B, new BatchEvent.Counted(BatchCounts.ofValid(2))),
+            KV.of(A, new BatchEvent.Notified(started)));
     // Whichever arrives first, 7 invalid records reach the threshold of 5 (the original's == never fired).
     PAssert.that(events.apply(TrackBatches.withCompletionDelay(DELAY)))
         .containsInAnyOrder(verdict(started, BatchStatus.FAILED, 7, 7, thresholdMessage(7, 5)));

@@ -13,7 +13,7 @@ import net.jqwik.api.Provide;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
-import org.hri.pipeline.batches.BatchStatuses;
+import org.hri.pipeline.batches.BatchStatusSources;
 import org.hri.pipeline.batches.UnknownBatchPolicy;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchNotificationCoder;
@@ -64,8 +64,8 @@ class RoutingProperties {
       }
     }
 
-    BatchStatuses statuses =
-        BatchStatuses.from(
+    BatchStatusSources statuses =
+        BatchStatusSources.from(
             pipeline.apply("Notifications", Create.of(notifications).withCoder(BatchNotificationCoder.of())),
             UnknownBatchPolicy.hold(Duration.ofMinutes(1), Duration.ofDays(7)),
             Duration.ofHours(1));

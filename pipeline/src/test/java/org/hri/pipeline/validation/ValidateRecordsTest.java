@@ -18,7 +18,7 @@ import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.hri.pipeline.batches.BatchStatuses;
+import org.hri.pipeline.batches.BatchStatusSources;
 import org.hri.pipeline.batches.UnknownBatchPolicy;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchNotificationCoder;
@@ -96,8 +96,8 @@ class ValidateRecordsTest {
       ValidateRecords validation, List<BatchNotification> notifications, List<HriRecord> records) {
     PCollection<BatchNotification> batches =
         pipeline.apply("Notifications", Create.of(notifications).withCoder(BatchNotificationCoder.of()));
-    BatchStatuses statuses =
-        BatchStatuses.from(
+    BatchStatusSources statuses =
+        BatchStatusSources.from(
             batches, UnknownBatchPolicy.hold(Duration.ofMinutes(1), Duration.ofDays(7)), Duration.ofHours(1));
     return pipeline
         .apply("Records", Create.of(records).withCoder(HriRecordCoder.of()))

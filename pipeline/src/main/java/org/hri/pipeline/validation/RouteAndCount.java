@@ -20,7 +20,7 @@ import org.joda.time.Instant;
  * Routes one record by its batch's status and the validator's verdict, and counts valid and invalid records
  * per batch for the bundle, so counts leave validation as one element per batch and bundle.
  */
-final class RecordRouter implements Serializable {
+final class RouteAndCount implements Serializable {
   private static final Counter VALID = Metrics.counter("hri", "records-valid");
   private static final Counter INVALID = Metrics.counter("hri", "records-invalid");
   private static final Counter DROPPED = Metrics.counter("hri", "records-dropped");
@@ -30,7 +30,7 @@ final class RecordRouter implements Serializable {
   private transient Instant bundleTimestamp;
   private transient BoundedWindow bundleWindow;
 
-  RecordRouter(ValidateRecords validation) {
+  RouteAndCount(ValidateRecords validation) {
     this.validation = validation;
   }
 

@@ -12,24 +12,24 @@ import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.BatchStatusCoder;
 
 /**
- * What every validation worker knows about batches: the latest status of each batch id. Published as one
- * value per side-input pane; {@code version} grows with every change, so the newest of several snapshots
- * fired together wins.
+ * What the batch status side input publishes, and so what every validation worker knows about batches: the
+ * latest status of each batch id. One value per side-input pane; {@code version} grows with every change, so
+ * the newest of several values fired together wins.
  */
-public record BatchStatusSnapshot(long version, Map<String, BatchStatus> statuses) {
-  public static final BatchStatusSnapshot EMPTY = new BatchStatusSnapshot(0, Map.of());
+public record PublishedStatuses(long version, Map<String, BatchStatus> statuses) {
+  public static final PublishedStatuses EMPTY = new PublishedStatuses(0, Map.of());
 
-  public BatchStatusSnapshot {
+  public PublishedStatuses {
     statuses = Map.copyOf(statuses);
   }
 
-  /** The batch's latest status, or null when this snapshot does not know the batch (yet). */
+  /** The batch's latest status, or null when these statuses do not know the batch (yet). */
   public BatchStatus statusOf(String batchId) {
     return statuses.get(batchId);
   }
 
-  /** Coder for snapshots. */
-  public static final class Coder extends AtomicCoder<BatchStatusSnapshot> {
+  /** Coder for published statuses. */
+  public static final class Coder extends AtomicCoder<PublishedStatuses> {
     private static final Coder INSTANCE = new Coder();
     private static final MapCoder<String, BatchStatus> STATUSES =
         MapCoder.of(StringUtf8Coder.of(), BatchStatusCoder.of());
@@ -39,14 +39,14 @@ public record BatchStatusSnapshot(long version, Map<String, BatchStatus> statuse
     }
 
     @Override
-    public void encode(BatchStatusSnapshot value, OutputStream out) throws IOException {
+    public void encode(PublishedStatuses value, OutputStream out) throws IOException {
       VarLongCoder.of().encode(value.version, out);
       STATUSES.encode(value.statuses, out);
     }
 
     @Override
-    public BatchStatusSnapshot decode(InputStream in) throws IOException {
-      return new BatchStatusSnapshot(VarLongCoder.of().decode(in), STATUSES.decode(in));
+    public PublishedStatuses decode(InputStream in) throws IOException {
+      return new PublishedStatuses(VarLongCoder.of().decode(in), STATUSES.decode(in));
     }
   }
 }

@@ -17,35 +17,37 @@ import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.BatchStatusCoder;
 
 /**
- * The latest status of every batch, kept for the batch status side input. Statuses only move forward, so
+ * The batches the side input's publisher knows: the latest status of each, with the time of its last update and
+ * a version for all of them. Kept in state by {@link StatusSideInput}, which publishes its {@link #published()}
+ * statuses. Statuses only move forward, so
  * notifications read out of order never move a batch back. Batches are forgotten a retention period after
  * reaching a final status, or after being idle for the state time-to-live; a record of a forgotten batch is
  * then resolved like any record of an unknown batch.
  *
  * <p>An immutable value: it lives in Beam state, and Flink's heap state backend serializes the stored object
- * in its asynchronous snapshot while the job goes on, so a change must build a new registry rather than change
+ * in its asynchronous snapshot while the job goes on, so a change must build a new value rather than change
  * the one read from state. {@link #withUpdates} copies the entries once for a whole publishing interval.
  */
-public final class BatchStatusRegistry {
-  public static final BatchStatusRegistry EMPTY = new BatchStatusRegistry(0, Map.of());
+public final class KnownBatches {
+  public static final KnownBatches EMPTY = new KnownBatches(0, Map.of());
 
   private final Map<String, Entry> entries; // never changed after construction
   private final long version;
 
   private record Entry(BatchStatus status, long updatedMillis) {}
 
-  private BatchStatusRegistry(long version, Map<String, Entry> entries) {
+  private KnownBatches(long version, Map<String, Entry> entries) {
     this.version = version;
     this.entries = Collections.unmodifiableMap(entries);
   }
 
   /**
-   * The registry after {@code updates} (in any order) as of {@code now}, without the final batches older than
+   * The known batches after {@code updates} (in any order) as of {@code now}, without the final batches older than
    * {@code finalRetention} and the batches idle longer than {@code idleTtl}. The version grows by one for each
    * update that changes a status and by one when anything is forgotten; a repeated status only keeps its batch
-   * from idling out. Returns this registry itself when nothing at all changes.
+   * from idling out. Returns this value itself when nothing at all changes.
    */
-  public BatchStatusRegistry withUpdates(
+  public KnownBatches withUpdates(
       Iterable<KV<String, BatchStatus>> updates, Instant now, Duration finalRetention, Duration idleTtl) {
     Map<String, Entry> next = null; // copied at the first change: one copy per call, not one per update
     long nextVersion = version;
@@ -83,16 +85,16 @@ public final class BatchStatusRegistry {
           e -> nowMillis - e.updatedMillis > (e.status.isFinal() ? finalMillis : idleMillis));
       nextVersion++;
     }
-    return next == null ? this : new BatchStatusRegistry(nextVersion, next);
+    return next == null ? this : new KnownBatches(nextVersion, next);
   }
 
-  public BatchStatusSnapshot snapshot() {
+  public PublishedStatuses published() {
     Map<String, BatchStatus> statuses = new HashMap<>(entries.size() * 2);
     entries.forEach((id, entry) -> statuses.put(id, entry.status));
-    return new BatchStatusSnapshot(version, statuses);
+    return new PublishedStatuses(version, statuses);
   }
 
-  /** Grows with every change; a newer snapshot has a higher version. */
+  /** Grows with every change; newer published statuses have a higher version. */
   public long version() {
     return version;
   }
@@ -101,15 +103,15 @@ public final class BatchStatusRegistry {
     return entries.size();
   }
 
-  /** Coder used to keep the registry in Beam state. */
-  static final class Coder extends AtomicCoder<BatchStatusRegistry> {
+  /** Coder used to keep the known batches in Beam state. */
+  static final class Coder extends AtomicCoder<KnownBatches> {
     private static final MapCoder<String, BatchStatus> STATUSES =
         MapCoder.of(StringUtf8Coder.of(), BatchStatusCoder.of());
     private static final MapCoder<String, Long> TIMES =
         MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
 
     @Override
-    public void encode(BatchStatusRegistry value, OutputStream out) throws IOException {
+    public void encode(KnownBatches value, OutputStream out) throws IOException {
       Map<String, BatchStatus> statuses = new HashMap<>();
       Map<String, Long> times = new HashMap<>();
       value.entries.forEach(
@@ -123,13 +125,13 @@ public final class BatchStatusRegistry {
     }
 
     @Override
-    public BatchStatusRegistry decode(InputStream in) throws IOException {
+    public KnownBatches decode(InputStream in) throws IOException {
       long version = VarLongCoder.of().decode(in);
       Map<String, BatchStatus> statuses = STATUSES.decode(in);
       Map<String, Long> times = TIMES.decode(in);
       Map<String, Entry> entries = new HashMap<>();
       statuses.forEach((id, status) -> entries.put(id, new Entry(status, times.get(id))));
-      return new BatchStatusRegistry(version, entries);
+      return new KnownBatches(version, entries);
     }
   }
 }

@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.testing.CoderProperties;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
@@ -26,7 +26,6 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.hri.pipeline.model.BatchStatus;
-import org.hri.pipeline.model.BatchStatusCoder;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,33 +35,35 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * of notifications becomes one snapshot per publishing interval, not one per notification.
  */
 @ExtendWith(TestPipelineExtension.class)
-class PublishSnapshotsFnTest {
+class StatusSideInputTest {
   private static final int BURST = 1_000;
   private static final org.joda.time.Duration AFTER_INTERVAL =
-      BatchStatusView.PublishSnapshotsFn.PUBLISH_EVERY.plus(org.joda.time.Duration.millis(1));
+      StatusSideInput.PublishFn.PUBLISH_EVERY.plus(org.joda.time.Duration.millis(1));
 
-  private static PCollection<BatchStatusSnapshot> publish(
-      TestPipeline p, TestStream<KV<String, KV<String, BatchStatus>>> updates) {
+  private static PCollection<PublishedStatuses> publish(
+      TestPipeline p, TestStream<KV<String, PublisherInput>> updates) {
     return p.apply(updates)
-        .apply(ParDo.of(new BatchStatusView.PublishSnapshotsFn(Duration.ofHours(1), Duration.ofDays(7))))
-        .setCoder(BatchStatusSnapshot.Coder.of());
+        .apply(ParDo.of(new StatusSideInput.PublishFn(Duration.ofHours(1), Duration.ofDays(7))))
+        .setCoder(PublishedStatuses.Coder.of());
   }
 
-  private static KV<String, KV<String, BatchStatus>> update(String batchId, BatchStatus status) {
-    return KV.of("batches", KV.of(batchId, status));
+  private static KV<String, PublisherInput> update(String batchId, BatchStatus status) {
+    return KV.of("batches", new PublisherInput.StatusUpdate(batchId, status));
+  }
+
+  private static TestStream.Builder<KV<String, PublisherInput>> stream() {
+    return TestStream.create(KvCoder.of(StringUtf8Coder.of(), PublisherInput.CODER));
   }
 
   @Test
   void publishesABurstOfNotificationsAsOneSnapshotPerInterval(TestPipeline p) {
-    List<TimestampedValue<KV<String, KV<String, BatchStatus>>>> burst = new ArrayList<>();
+    List<TimestampedValue<KV<String, PublisherInput>>> burst = new ArrayList<>();
     for (int b = 0; b < BURST; b++) {
       burst.add(TimestampedValue.of(update("batch-" + b, BatchStatus.STARTED), new Instant(0)));
     }
-    TestStream<KV<String, KV<String, BatchStatus>>> updates =
-        TestStream.create(
-                KvCoder.of(StringUtf8Coder.of(),
-                    KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(BatchStatusCoder.of()))))
-            .addElements(update("", null)) // the start-up tick: published at once
+    TestStream<KV<String, PublisherInput>> updates =
+        stream()
+            .addElements(KV.of("batches", new PublisherInput.StartUp())) // published at once
             .addElements(burst.get(0), burst.subList(1, BURST).toArray(TimestampedValue[]::new))
             .advanceProcessingTime(AFTER_INTERVAL)
             .addElements(update("batch-0", BatchStatus.COMPLETED), update("batch-1", BatchStatus.STARTED))
@@ -71,12 +72,12 @@ class PublishSnapshotsFnTest {
             .advanceProcessingTime(AFTER_INTERVAL)
             .advanceWatermarkToInfinity();
 
-    PCollection<BatchStatusSnapshot> snapshots = publish(p, updates);
+    PCollection<PublishedStatuses> snapshots = publish(p, updates);
 
     PAssert.that(snapshots).satisfies(published -> {
-      List<BatchStatusSnapshot> inOrder = new ArrayList<>();
+      List<PublishedStatuses> inOrder = new ArrayList<>();
       published.forEach(inOrder::add);
-      inOrder.sort(Comparator.comparingLong(BatchStatusSnapshot::version));
+      inOrder.sort(Comparator.comparingLong(PublishedStatuses::version));
       assertThat(inOrder.stream().map(s -> s.statuses().size()).toList(), contains(0, BURST, BURST));
       assertThat(inOrder.get(1).statuses().values(), everyItem(is(BatchStatus.STARTED)));
       assertThat(inOrder.get(2).statuses(), hasEntry("batch-0", BatchStatus.COMPLETED));
@@ -89,17 +90,16 @@ class PublishSnapshotsFnTest {
 
   @Test
   void aSteadyStreamOfNotificationsDoesNotPostponePublishing(TestPipeline p) {
-    TestStream.Builder<KV<String, KV<String, BatchStatus>>> steady =
-        TestStream.create(
-            KvCoder.of(StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(BatchStatusCoder.of()))));
+    TestStream.Builder<KV<String, PublisherInput>> steady =
+        stream();
     for (int b = 0; b < 10; b++) { // one notification every 100 ms for a second
       steady = steady.addElements(update("batch-" + b, BatchStatus.STARTED))
           .advanceProcessingTime(org.joda.time.Duration.millis(100));
     }
-    TestStream<KV<String, KV<String, BatchStatus>>> updates =
+    TestStream<KV<String, PublisherInput>> updates =
         steady.advanceProcessingTime(AFTER_INTERVAL).advanceWatermarkToInfinity();
 
-    PCollection<BatchStatusSnapshot> snapshots = publish(p, updates);
+    PCollection<PublishedStatuses> snapshots = publish(p, updates);
 
     PAssert.that(snapshots).satisfies(published -> {
       List<Integer> sizes = new ArrayList<>();
@@ -111,5 +111,12 @@ class PublishSnapshotsFnTest {
       return null;
     });
     p.run().waitUntilFinish();
+  }
+
+  @Test
+  void inputCoderRoundTrips() throws Exception {
+    var coder = PublisherInput.CODER;
+    CoderProperties.coderDecodeEncodeEqual(coder, new PublisherInput.StartUp());
+    CoderProperties.coderDecodeEncodeEqual(coder, new PublisherInput.StatusUpdate("中文", BatchStatus.TERMINATED));
   }
 }
