@@ -1,8 +1,17 @@
 package org.hri.pipeline;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
@@ -93,7 +102,31 @@ class ProcessBatchesTest {
                 + " invalidCount: 2 >= invalidThreshold: 2",
             "long failed actual=2 invalid=0 failure=Failing batch: long, received too many records,"
                 + " actualRecordCount: 2 > expectedRecordCount: 1");
-    pipeline.run().waitUntilFinish();
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+
+    // Records may wait for the side input too; every held record is released, the unknown batch's one too.
+    long held = counter(result, "records-held-for-batch-status");
+    assertThat(held, is(greaterThanOrEqualTo(1L)));
+    assertThat(counter(result, "held-records-released"), is(held));
+    // The verdicts go to the Management API or *.notification; none has come back as a notification here.
+    assertThat(gauge(result, "batches-open"), is(3L));
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    MetricQueryResults metrics =
+        result.metrics().queryMetrics(MetricsFilter.builder().addNameFilter(MetricNameFilter.named("hri", name)).build());
+    long sum = 0;
+    for (MetricResult<Long> counter : metrics.getCounters()) {
+      sum += counter.getAttempted();
+    }
+    return sum;
+  }
+
+  private static long gauge(PipelineResult result, String name) {
+    MetricQueryResults metrics =
+        result.metrics().queryMetrics(MetricsFilter.builder().addNameFilter(MetricNameFilter.named("hri", name)).build());
+    return metrics.getGauges().iterator().next().getAttempted().getValue();
   }
 
   @Test

@@ -99,6 +99,11 @@ public final class KnownBatches {
     return version;
   }
 
+  /** Batches without a final status. */
+  public long open() {
+    return entries.values().stream().filter(entry -> !entry.status.isFinal()).count();
+  }
+
   public int size() {
     return entries.size();
   }

@@ -40,6 +40,8 @@ final class ResolveUnknownBatchesFn extends DoFn<KV<String, BatchEvent>, Resolve
   private static final Counter RECORDS_HELD = Metrics.counter("hri", "records-held-for-batch-status");
   private static final Counter QUARANTINED = Metrics.counter("hri", "batches-quarantined");
   private static final Counter EXPIRED_HELD = Metrics.counter("hri", "held-records-expired");
+  // Held now = records-held-for-batch-status - held-records-released (expired ones are released too).
+  private static final Counter RELEASED = Metrics.counter("hri", "held-records-released");
 
   static final String EXPIRED = "Bad Message - batch status still unknown when its state expired";
 
@@ -240,6 +242,9 @@ final class ResolveUnknownBatchesFn extends DoFn<KV<String, BatchEvent>, Resolve
       released++;
     }
     pending.clear();
+    if (released > 0) {
+      RELEASED.inc(released);
+    }
     return released;
   }
 

@@ -5,6 +5,8 @@ import java.time.Instant;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Gauge;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
@@ -115,6 +117,8 @@ public final class StatusSideInput
    */
   static final class PublishFn extends DoFn<KV<String, PublisherInput>, PublishedStatuses> {
     static final org.joda.time.Duration PUBLISH_EVERY = org.joda.time.Duration.millis(200);
+    // One key holds every batch, so this gauge is the whole stream's count.
+    private static final Gauge OPEN = Metrics.gauge("hri", "batches-open");
     private static final String KNOWN = "registry";
     private static final String PENDING = "pending";
     private static final String SCHEDULED = "scheduled";
@@ -151,7 +155,9 @@ public final class StatusSideInput
         @TimerId(PUBLISH) Timer publish,
         OutputReceiver<PublishedStatuses> out) {
       if (!(input.getValue() instanceof PublisherInput.StatusUpdate update)) {
-        out.output(current(known).published()); // start-up: validation must not wait for a first notification
+        KnownBatches batches = current(known);
+        OPEN.set(batches.open());
+        out.output(batches.published()); // start-up: validation must not wait for a first notification
         return;
       }
       pending.add(KV.of(update.batchId(), update.status()));
@@ -177,6 +183,7 @@ public final class StatusSideInput
         known.write(next);
       }
       if (next.version() != batches.version()) {
+        OPEN.set(next.open());
         out.output(next.published());
       }
     }

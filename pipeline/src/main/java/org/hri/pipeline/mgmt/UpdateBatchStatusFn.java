@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
@@ -57,6 +58,8 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
   private final Counter failed = Metrics.counter(METRICS_NAMESPACE, "batches-failed");
   private final Counter rejected = Metrics.counter(METRICS_NAMESPACE, "verdicts-rejected");
   private final Counter givenUp = Metrics.counter(METRICS_NAMESPACE, "verdicts-given-up");
+  // From the verdict (its endDate, set by the tracker) to the API's acceptance: retries and outages show here.
+  private final Distribution delivery = Metrics.distribution(METRICS_NAMESPACE, "verdict-delivery-ms");
 
   @StateId(PENDING)
   private final StateSpec<ValueState<BatchNotification>> pendingSpec = StateSpecs.value(BatchNotificationCoder.of());
@@ -225,6 +228,9 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
       call(verdict);
       ApiHealth.succeeded();
       (verdict.status() == BatchStatus.COMPLETED ? completed : failed).inc();
+      if (verdict.endDate() != null) {
+        delivery.update(Math.max(0, System.currentTimeMillis() - verdict.endDate().toInstant().toEpochMilli()));
+      }
       return null;
     } catch (ManagementApiException e) {
       if (e.statusCode() == 409) {

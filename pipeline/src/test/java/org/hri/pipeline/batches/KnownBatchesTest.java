@@ -53,6 +53,17 @@ class KnownBatchesTest {
   }
 
   @Test
+  void countsTheBatchesWithoutAFinalStatus() {
+    KnownBatches known = update(KnownBatches.EMPTY, "b1", BatchStatus.STARTED, T0);
+    known = update(known, "b2", BatchStatus.SEND_COMPLETED, T0);
+    known = update(known, "b3", BatchStatus.COMPLETED, T0);
+    known = update(known, "b4", BatchStatus.FAILED, T0);
+
+    assertThat(known.size(), is(4));
+    assertThat(known.open(), is(2L));
+  }
+
+  @Test
   void statusesMoveForward() {
     KnownBatches known = KnownBatches.EMPTY;
     KnownBatches next = update(known, "b1", BatchStatus.STARTED, T0);
