@@ -59,7 +59,10 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
   private final Counter rejected = Metrics.counter(METRICS_NAMESPACE, "verdicts-rejected");
   private final Counter givenUp = Metrics.counter(METRICS_NAMESPACE, "verdicts-given-up");
   // From the verdict (its endDate, set by the tracker) to the API's acceptance: retries and outages show here.
+  // A distribution for runners that show one (Dataflow), and cumulative buckets for Prometheus, which takes
+  // only numeric gauges and counters from Flink.
   private final Distribution delivery = Metrics.distribution(METRICS_NAMESPACE, "verdict-delivery-ms");
+  private final DeliveryBuckets deliveryBuckets = new DeliveryBuckets(METRICS_NAMESPACE);
 
   @StateId(PENDING)
   private final StateSpec<ValueState<BatchNotification>> pendingSpec = StateSpecs.value(BatchNotificationCoder.of());
@@ -229,7 +232,9 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
       ApiHealth.succeeded();
       (verdict.status() == BatchStatus.COMPLETED ? completed : failed).inc();
       if (verdict.endDate() != null) {
-        delivery.update(Math.max(0, System.currentTimeMillis() - verdict.endDate().toInstant().toEpochMilli()));
+        long millis = Math.max(0, System.currentTimeMillis() - verdict.endDate().toInstant().toEpochMilli());
+        delivery.update(millis);
+        deliveryBuckets.add(millis);
       }
       return null;
     } catch (ManagementApiException e) {

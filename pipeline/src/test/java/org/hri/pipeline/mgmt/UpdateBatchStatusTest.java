@@ -187,6 +187,24 @@ class UpdateBatchStatusTest {
     assertThat(api.requests("PUT", ""), hasSize(2));
   }
 
+  @Test
+  void deliveryTimesAreCountedInCumulativeBuckets(TestPipeline p) {
+    store("now", BatchStatus.SEND_COMPLETED);
+    store("old", BatchStatus.SEND_COMPLETED);
+    BatchNotification justNow =
+        batch("now", BatchStatus.SEND_COMPLETED)
+            .withVerdict(BatchStatus.COMPLETED, 10, 5, null, OffsetDateTime.now(ZoneOffset.UTC));
+    p.apply(Create.of(justNow, completed("old")).withCoder(BatchNotificationCoder.of()))
+        .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+
+    assertThat(counter(result, "verdicts-delivered"), is(2L));
+    assertThat(counter(result, "verdicts-delivered-within-1m"), is(1L)); // "old" ended in 2024
+    assertThat(counter(result, "verdicts-delivered-within-10m"), is(1L));
+  }
+
   // ---- retries ----
 
   @Test
