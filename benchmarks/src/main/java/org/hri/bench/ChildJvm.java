@@ -49,7 +49,10 @@ final class ChildJvm implements AutoCloseable {
     this.process = process;
     this.log = log;
     sampler.scheduleAtFixedRate(() -> {
-      cpuSamples.add(new long[] {System.currentTimeMillis(), (long) (cpuSeconds() * 1000)});
+      double cpu = cpuSeconds();
+      if (!Double.isNaN(cpu)) { // NaN once the process has ended: a sample of 0 would make the CPU negative
+        cpuSamples.add(new long[] {System.currentTimeMillis(), (long) (cpu * 1000)});
+      }
       peakRss.accumulateAndGet(currentPeakRssMib(), Math::max); // also known once the process has ended
     }, 0, 100, TimeUnit.MILLISECONDS);
   }
