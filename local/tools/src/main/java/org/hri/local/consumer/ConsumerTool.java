@@ -4,12 +4,15 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import org.hri.local.tools.CommandLine;
-import org.hri.local.tools.CommandLine.UsageException;
+import java.util.concurrent.Callable;
+import org.hri.local.tools.Cli;
 import org.hri.local.tools.KafkaClientSettings;
 import org.hri.pipeline.topics.TopicNames;
 import org.hri.pipeline.topics.TopicNamingException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Command line of the Data Consumer ({@link BatchConsumer}): waits for a batch's final notification and writes a
@@ -17,21 +20,49 @@ import org.hri.pipeline.topics.TopicNamingException;
  * written; 1 when it failed or was terminated, no final notification arrived in time, or records were missing;
  * 2 for a usage error.
  */
-public final class ConsumerTool {
-  static final String USAGE = String.join("\n",
-      "Usage: ConsumerTool --brokers=HOST:PORT[,...] --input=ingest.<tenant>.<integrator>[.q].in --batchId=ID",
-      "                    --outputFile=FILE [--timeout=SECONDS] [--password=KEY] [--kafkaProperties=k=v,...]",
-      "Waits for the batch's completed, failed or terminated notification on <input base>.notification; for a",
-      "completed batch writes its records from <input base>.out to FILE, one record per line (NDJSON).",
-      "  --timeout          seconds to wait for the notification, and again for the records (default 600)",
-      "  --password         Event Streams API key: SASL PLAIN over TLS (user 'token')",
-      "  --kafkaProperties  extra consumer properties key=value,key=value",
-      "Exit code: 0 completed and written, 1 failed/terminated/timeout/records missing, 2 usage error.");
+@Command(name = "ConsumerTool", sortOptions = false, usageHelpWidth = 110,
+    description = {
+        "Waits for the batch's completed, failed or terminated notification on <input base>.notification; for a",
+        "completed batch writes its records from <input base>.out to FILE, one record per line (NDJSON)."},
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {"0:completed and written", "1:failed, terminated, timeout or records missing", "2:usage error"})
+public final class ConsumerTool implements Callable<Integer> {
+  @Spec private CommandSpec spec;
 
-  private static final Set<String> OPTIONS =
-      Set.of("brokers", "input", "batchId", "outputFile", "timeout", "password", "kafkaProperties");
+  @Option(names = "--brokers", required = true, paramLabel = "HOST:PORT[,...]",
+      description = "Kafka bootstrap servers")
+  private String brokers;
 
-  private ConsumerTool() {}
+  @Option(names = "--input", required = true, paramLabel = "ingest.<tenant>.<integrator>[.q].in",
+      description = "the stream's input topic")
+  private String input;
+
+  @Option(names = "--batchId", required = true, paramLabel = "ID", description = "the batch to read")
+  private String batchId;
+
+  @Option(names = "--outputFile", required = true, paramLabel = "FILE", description = "where its records go")
+  private Path outputFile;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS",
+      description = "seconds to wait for the notification, and again for the records (default 600)")
+  private Long timeoutSeconds;
+
+  @Option(names = "--password", description = "Event Streams API key: SASL PLAIN over TLS (user 'token')")
+  private String password;
+
+  @Option(names = "--kafkaProperties", paramLabel = "k=v[,k=v...]", description = "extra consumer properties")
+  private String kafkaProperties;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+  private boolean help;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  private ConsumerTool(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -39,38 +70,25 @@ public final class ConsumerTool {
 
   /** Runs the tool; returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    String batchId;
-    Path outputFile;
-    Duration timeout;
-    BatchConsumer consumer;
+    return Cli.execute(new ConsumerTool(out, err), args, out, err);
+  }
+
+  @Override
+  public Integer call() {
     TopicNames topics;
     try {
-      CommandLine cl = CommandLine.parse(args, OPTIONS);
-      if (cl.helpRequested()) {
-        out.println(USAGE);
-        return 0;
-      }
-      String brokers = cl.required("brokers");
-      try {
-        topics = TopicNames.forInput(cl.required("input"));
-      } catch (TopicNamingException e) {
-        throw new UsageException(e.getMessage());
-      }
-      batchId = cl.required("batchId");
-      outputFile = Path.of(cl.required("outputFile"));
-      timeout = Duration.ofSeconds(cl.number("timeout", 600, 1));
-      Map<String, String> extra;
-      try {
-        extra = KafkaClientSettings.parseProperties(cl.optional("kafkaProperties", null));
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage());
-      }
-      consumer = new BatchConsumer(topics, KafkaClientSettings.base(brokers, cl.optional("password", null), extra));
-    } catch (UsageException e) {
-      err.println("Error: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+      topics = TopicNames.forInput(input);
+    } catch (TopicNamingException e) {
+      throw Cli.usage(spec, e.getMessage());
     }
+    Duration timeout = Duration.ofSeconds(Cli.atLeast(spec, "--timeout", timeoutSeconds, 600, 1));
+    Map<String, String> extra;
+    try {
+      extra = KafkaClientSettings.parseProperties(kafkaProperties);
+    } catch (IllegalArgumentException e) {
+      throw Cli.usage(spec, e.getMessage());
+    }
+    BatchConsumer consumer = new BatchConsumer(topics, KafkaClientSettings.base(brokers, password, extra));
 
     ConsumerResult result;
     try {

@@ -6,45 +6,96 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.hri.local.tools.CommandLine;
-import org.hri.local.tools.CommandLine.UsageException;
+import java.util.concurrent.Callable;
+import org.hri.local.tools.Cli;
 import org.hri.local.tools.KafkaClientSettings;
 import org.hri.pipeline.topics.TopicNames;
 import org.hri.pipeline.topics.TopicNamingException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Command line of the Data Integrator ({@link Integrator}): turns every file in {@code <folder>/in/} into one
  * batch. Exit code 0 when every file's batch completed, 1 when any file failed, 2 for a usage error.
  */
-public final class IntegratorTool {
-  static final String USAGE = String.join("\n",
-      "Usage: IntegratorTool --folder=DIR --brokers=HOST:PORT[,...] --input=ingest.<tenant>.<integrator>[.q].in",
-      "                      --mgmtUrl=URL/hri [options]",
-      "Every file in DIR/in/ (.ndjson/.jsonl: one record per non-empty line; .json: one document) becomes one",
-      "batch; the file then moves to DIR/processed/ (completed) or DIR/failed/ with <file>.status.json beside it.",
-      "Options:",
-      "  --folder            working folder holding in/ (required)",
-      "  --brokers           Kafka bootstrap servers (required)",
-      "  --input             input topic; the tenant is its second element (required)",
-      "  --mgmtUrl           Management API base URL ending in /hri (required)",
-      "  --oauthUrl, --clientId, --clientSecret, --audience",
-      "                      OAuth2 client credentials (token from <oauthUrl>/token); all or none",
-      "  --tenant            tenant id (default: from --input)",
-      "  --dataType          the batches' dataType (default fhir)",
-      "  --invalidThreshold  invalid records that fail a batch, -1 for none (default -1)",
-      "  --timeout           seconds to wait after sendComplete for a batch's final status (default 600)",
-      "  --concurrency       files processed at the same time (default 1)",
-      "  --pollInterval      milliseconds between batch status checks (default 1000)",
-      "  --password          Event Streams API key: SASL PLAIN over TLS (user 'token')",
-      "  --kafkaProperties   extra producer properties key=value,key=value",
-      "Exit code: 0 all files completed, 1 some file failed, 2 usage error.");
+@Command(name = "IntegratorTool", sortOptions = false, usageHelpWidth = 110,
+    description = {
+        "Every file in DIR/in/ (.ndjson/.jsonl: one record per non-empty line; .json: one document) becomes one",
+        "batch; the file then moves to DIR/processed/ (completed) or DIR/failed/ with <file>.status.json beside it."},
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {"0:every file completed", "1:some file failed", "2:usage error"})
+public final class IntegratorTool implements Callable<Integer> {
+  @Spec private CommandSpec spec;
 
-  private static final Set<String> OPTIONS = Set.of("folder", "brokers", "input", "mgmtUrl", "oauthUrl", "clientId",
-      "clientSecret", "audience", "tenant", "dataType", "invalidThreshold", "timeout", "concurrency", "pollInterval",
-      "password", "kafkaProperties");
+  @Option(names = "--folder", required = true, paramLabel = "DIR", description = "working folder holding in/")
+  private Path folder;
 
-  private IntegratorTool() {}
+  @Option(names = "--brokers", required = true, paramLabel = "HOST:PORT[,...]",
+      description = "Kafka bootstrap servers")
+  private String brokers;
+
+  @Option(names = "--input", required = true, paramLabel = "ingest.<tenant>.<integrator>[.q].in",
+      description = "input topic; the tenant is its second element")
+  private String input;
+
+  @Option(names = "--mgmtUrl", required = true, paramLabel = "URL",
+      description = "Management API base URL ending in /hri")
+  private String mgmtUrl;
+
+  @ArgGroup(exclusive = false, heading = "OAuth2 client credentials (token from <oauthUrl>/token); all or none:%n")
+  private OAuthOptions oauth;
+
+  @Option(names = "--tenant", description = "tenant id (default: from --input)")
+  private String tenant;
+
+  @Option(names = "--dataType", defaultValue = IntegratorConfig.DEFAULT_DATA_TYPE,
+      description = "the batches' dataType (default ${DEFAULT-VALUE})")
+  private String dataType;
+
+  @Option(names = "--invalidThreshold", defaultValue = "-1",
+      description = "invalid records that fail a batch, -1 for none (default ${DEFAULT-VALUE})")
+  private long invalidThreshold;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS",
+      description = "seconds to wait after sendComplete for a batch's final status (default 600)")
+  private Long timeout;
+
+  @Option(names = "--concurrency", defaultValue = "1",
+      description = "files processed at the same time, 1 to 64 (default ${DEFAULT-VALUE})")
+  private int concurrency;
+
+  @Option(names = "--pollInterval", paramLabel = "MILLIS",
+      description = "milliseconds between batch status checks (default 1000)")
+  private Long pollInterval;
+
+  @Option(names = "--password", description = "Event Streams API key: SASL PLAIN over TLS (user 'token')")
+  private String password;
+
+  @Option(names = "--kafkaProperties", paramLabel = "k=v[,k=v...]", description = "extra producer properties")
+  private String kafkaProperties;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+  private boolean help;
+
+  /** The OAuth options: picocli requires all of them once one is given. */
+  static final class OAuthOptions {
+    @Option(names = "--oauthUrl", required = true, paramLabel = "URL") String url;
+    @Option(names = "--clientId", required = true) String clientId;
+    @Option(names = "--clientSecret", required = true) String clientSecret;
+    @Option(names = "--audience", required = true) String audience;
+  }
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  private IntegratorTool(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -52,18 +103,12 @@ public final class IntegratorTool {
 
   /** Runs the tool; returns the exit code. A JVM shutdown (Ctrl-C) terminates the batches being sent. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    Integrator integrator;
-    try {
-      integrator = parse(args, out);
-    } catch (UsageException e) {
-      err.println("Error: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
-    }
-    if (integrator == null) {
-      out.println(USAGE);
-      return 0;
-    }
+    return Cli.execute(new IntegratorTool(out, err), args, out, err);
+  }
+
+  @Override
+  public Integer call() {
+    Integrator integrator = integrator();
     Thread hook = new Thread(() -> {
       try {
         integrator.shutdown(Duration.ofSeconds(30));
@@ -94,57 +139,50 @@ public final class IntegratorTool {
     }
   }
 
-  /** The integrator the arguments describe, or null when only help was asked for. */
-  static Integrator parse(String[] args, PrintStream out) throws UsageException {
-    CommandLine cl = CommandLine.parse(args, OPTIONS);
-    if (cl.helpRequested()) {
-      return null;
-    }
-    Path folder = Path.of(cl.required("folder"));
-    String brokers = cl.required("brokers");
-    String input = cl.required("input");
-    String mgmtUrl = cl.required("mgmtUrl");
+  /** The integrator the options describe; a {@link ParameterException} (exit code 2) when they do not fit. */
+  private Integrator integrator() {
     if (!mgmtUrl.startsWith("http://") && !mgmtUrl.startsWith("https://")) {
-      throw new UsageException("Option --mgmtUrl must be an http:// or https:// URL");
+      throw usage("Option --mgmtUrl must be an http:// or https:// URL");
     }
-    String tenant = cl.optional("tenant", null);
-    if (tenant == null) {
+    String tenantId = tenant;
+    if (tenantId == null || tenantId.isBlank()) {
       try {
-        tenant = TopicNames.forInput(input).tenantId();
+        tenantId = TopicNames.forInput(input).tenantId();
       } catch (TopicNamingException e) {
-        throw new UsageException(e.getMessage() + " (or give --tenant)");
+        throw usage(e.getMessage() + " (or give --tenant)");
       }
     }
-    List<String> oauthOptions = List.of("oauthUrl", "clientId", "clientSecret", "audience");
-    cl.allOrNone(oauthOptions);
-    BatchApiClient.OAuth oauth = cl.has("oauthUrl")
-        ? new BatchApiClient.OAuth(cl.required("oauthUrl"), cl.required("clientId"), cl.required("clientSecret"),
-            cl.required("audience"))
-        : null;
-    long invalidThreshold = cl.number("invalidThreshold", -1, -1);
-    long timeout = cl.number("timeout", IntegratorConfig.DEFAULT_TIMEOUT.toSeconds(), 1);
-    long concurrency = cl.number("concurrency", 1, 1);
-    if (concurrency > 64) {
-      throw new UsageException("Option --concurrency must be at most 64");
+    if (invalidThreshold < -1) {
+      throw usage("Option --invalidThreshold must be at least -1, got " + invalidThreshold);
     }
-    long pollInterval = cl.number("pollInterval", IntegratorConfig.DEFAULT_POLL_INTERVAL.toMillis(), 10);
+    long timeoutSeconds = Cli.atLeast(spec, "--timeout", timeout, IntegratorConfig.DEFAULT_TIMEOUT.toSeconds(), 1);
+    long pollMillis =
+        Cli.atLeast(spec, "--pollInterval", pollInterval, IntegratorConfig.DEFAULT_POLL_INTERVAL.toMillis(), 10);
+    if (concurrency < 1 || concurrency > 64) {
+      throw usage("Option --concurrency must be from 1 to 64, got " + concurrency);
+    }
     Map<String, String> extra;
     try {
-      extra = KafkaClientSettings.parseProperties(cl.optional("kafkaProperties", null));
+      extra = KafkaClientSettings.parseProperties(kafkaProperties);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+      throw usage(e.getMessage());
     }
     if (!Files.isDirectory(folder.resolve("in"))) {
-      throw new UsageException("Folder " + folder + " has no in/ folder");
+      throw usage("Folder " + folder + " has no in/ folder");
     }
     IntegratorConfig config = IntegratorConfig.of(folder, brokers, input)
-        .withDataType(cl.optional("dataType", IntegratorConfig.DEFAULT_DATA_TYPE))
+        .withDataType(dataType)
         .withInvalidThreshold(invalidThreshold)
-        .withTimeout(Duration.ofSeconds(timeout))
-        .withConcurrency((int) concurrency)
-        .withPollInterval(Duration.ofMillis(pollInterval))
-        .withProducerConfig(KafkaClientSettings.base(brokers, cl.optional("password", null), extra));
-    BatchApiClient api = new BatchApiClient(mgmtUrl, tenant, oauth, Duration.ofSeconds(30));
-    return new Integrator(config, api, out);
+        .withTimeout(Duration.ofSeconds(timeoutSeconds))
+        .withConcurrency(concurrency)
+        .withPollInterval(Duration.ofMillis(pollMillis))
+        .withProducerConfig(KafkaClientSettings.base(brokers, password, extra));
+    BatchApiClient.OAuth credentials = oauth == null ? null
+        : new BatchApiClient.OAuth(oauth.url, oauth.clientId, oauth.clientSecret, oauth.audience);
+    return new Integrator(config, new BatchApiClient(mgmtUrl, tenantId, credentials, Duration.ofSeconds(30)), out);
+  }
+
+  private ParameterException usage(String message) {
+    return Cli.usage(spec, message);
   }
 }

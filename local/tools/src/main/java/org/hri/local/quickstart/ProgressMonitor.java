@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,13 +26,15 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.hri.local.tools.CommandLine;
-import org.hri.local.tools.CommandLine.UsageException;
+import org.hri.local.tools.Cli;
 import org.hri.local.tools.KafkaClientSettings;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.Json;
 import org.hri.pipeline.topics.TopicNames;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Live progress of the integrator tool's batches, for the quickstart: follows a stream's four topics from the
@@ -48,16 +51,6 @@ import org.hri.pipeline.topics.TopicNames;
  * {@code -} for none). Exit code 0, or 1 when {@code --timeout} passed first, 2 for a usage error.
  */
 public final class ProgressMonitor {
-  static final String USAGE = String.join("\n",
-      "Usage: ProgressMonitor --brokers=HOST:PORT[,...] --input=ingest.<tenant>.<integrator>[.q].in --folder=DIR",
-      "                       --doneFile=FILE [--summaryFile=FILE] [--timeout=SECONDS] [--interval=MILLIS]",
-      "Prints one line per change of the batches named after the files in DIR/in/ (status changes, records on",
-      "*.in / *.out / *.invalid), until FILE exists; then a summary of DIR/processed and DIR/failed.",
-      "  --timeout   give up after this many seconds (default 600)",
-      "  --interval  milliseconds between two count lines of a batch (default 1000)");
-
-  private static final Set<String> OPTIONS =
-      Set.of("brokers", "input", "folder", "doneFile", "summaryFile", "timeout", "interval");
   private static final String STATUS_SUFFIX = ".status.json";
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -127,40 +120,79 @@ public final class ProgressMonitor {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    ProgressMonitor monitor;
-    try {
-      CommandLine cl = CommandLine.parse(args, OPTIONS);
-      if (cl.helpRequested()) {
-        out.println(USAGE);
-        return 0;
-      }
+    return Cli.execute(new Command(out, err), args, out, err);
+  }
+
+  /** The command line; a separate class, as the monitor's own fields are final. */
+  @picocli.CommandLine.Command(name = "ProgressMonitor", sortOptions = false, usageHelpWidth = 110,
+      description = {
+          "Prints one line per change of the batches named after the files in DIR/in/ (status changes, records on",
+          "*.in / *.out / *.invalid), until FILE exists; then a summary of DIR/processed and DIR/failed."},
+      exitCodeListHeading = "Exit codes:%n",
+      exitCodeList = {"0:the summary was printed", "1:--timeout passed first, or an error", "2:usage error"})
+  static final class Command implements Callable<Integer> {
+    @Spec private CommandSpec spec;
+
+    @Option(names = "--brokers", required = true, paramLabel = "HOST:PORT[,...]",
+        description = "Kafka bootstrap servers")
+    private String brokers;
+
+    @Option(names = "--input", required = true, paramLabel = "ingest.<tenant>.<integrator>[.q].in",
+        description = "the stream's input topic")
+    private String input;
+
+    @Option(names = "--folder", required = true, paramLabel = "DIR", description = "the integrator's folder")
+    private Path folder;
+
+    @Option(names = "--doneFile", required = true, paramLabel = "FILE",
+        description = "exists once the integrator has exited")
+    private Path doneFile;
+
+    @Option(names = "--summaryFile", paramLabel = "FILE", description = "the summary as tab-separated values")
+    private Path summaryFile;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up after this many seconds (default 600)")
+    private Long timeout;
+
+    @Option(names = "--interval", paramLabel = "MILLIS",
+        description = "milliseconds between two count lines of a batch (default 1000)")
+    private Long interval;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    private boolean help;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Command(PrintStream out, PrintStream err) {
+      this.out = out;
+      this.err = err;
+    }
+
+    @Override
+    public Integer call() {
       TopicNames topics;
       try {
-        topics = TopicNames.forInput(cl.required("input"));
+        topics = TopicNames.forInput(input);
       } catch (RuntimeException e) {
-        throw new UsageException(e.getMessage());
+        throw Cli.usage(spec, e.getMessage());
       }
-      Path folder = Path.of(cl.required("folder"));
       if (!Files.isDirectory(folder.resolve("in"))) {
-        throw new UsageException("Folder " + folder + " has no in/ folder");
+        throw Cli.usage(spec, "Folder " + folder + " has no in/ folder");
       }
-      String summary = cl.optional("summaryFile", null);
-      monitor = new ProgressMonitor(topics, KafkaClientSettings.base(cl.required("brokers"), null, Map.of()), folder,
-          Path.of(cl.required("doneFile")), summary == null ? null : Path.of(summary),
-          Duration.ofSeconds(cl.number("timeout", 600, 1)), Duration.ofMillis(cl.number("interval", 1000, 0)), out);
-    } catch (UsageException e) {
-      err.println("Error: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
-    }
-    try {
-      return monitor.run();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
-    } catch (Exception e) {
-      err.println("progress: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-      return 1;
+      ProgressMonitor monitor = new ProgressMonitor(topics, KafkaClientSettings.base(brokers, null, Map.of()),
+          folder, doneFile, summaryFile, Duration.ofSeconds(Cli.atLeast(spec, "--timeout", timeout, 600, 1)),
+          Duration.ofMillis(Cli.atLeast(spec, "--interval", interval, 1000, 0)), out);
+      try {
+        return monitor.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 1;
+      } catch (Exception e) {
+        err.println("progress: " + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        return 1;
+      }
     }
   }
 

@@ -181,7 +181,7 @@ class ConsumerTest {
   void usageErrorsExitWith2() {
     String brokers = "--brokers=127.0.0.1:9";
     assertThat(cli(), is(2));
-    assertThat(err.toString(StandardCharsets.UTF_8), startsWith("Error: Option --brokers is required"));
+    assertThat(err.toString(StandardCharsets.UTF_8), startsWith("Missing required options: '--brokers="));
     assertThat(cli(brokers, "--input=ingest.t.di.in", "--outputFile=x"), is(2));
     assertThat(cli(brokers, "--input=ingest.t.di.out", "--batchId=b", "--outputFile=x"), is(2));
     assertThat(err.toString(StandardCharsets.UTF_8), containsString("It must end with \".in\""));
@@ -190,5 +190,7 @@ class ConsumerTest {
         is(2));
     assertThat(cli(brokers, "--input=ingest.t.di.in", "--batchId=b", "--outputFile=x", "extra"), is(2));
     assertThat(out.toString(StandardCharsets.UTF_8), equalTo(""));
+    assertThat(cli("--help"), is(0));
+    assertThat(out.toString(StandardCharsets.UTF_8), startsWith("Usage: ConsumerTool "));
   }
 }

@@ -31,10 +31,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.FileRecords;
 import org.apache.kafka.common.record.RecordBatch;
-import org.hri.local.integrator.FakeBatchApi.Verdict;
 import org.hri.local.integrator.IngestResult.Outcome;
-import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.Json;
+import org.hri.testing.FakeManagementApi;
+import org.hri.testing.FakeManagementApi.Verdict;
 import org.hri.testing.KafkaBroker;
 import org.hri.testing.KafkaBrokerExtension;
 import org.hri.testing.KafkaTestClient;
@@ -51,14 +51,14 @@ class IntegratorTest {
   private static final Duration READ_DEADLINE = Duration.ofSeconds(30);
 
   @TempDir Path folder;
-  private FakeBatchApi api;
+  private FakeManagementApi api;
   private String tenant;
   private String topic;
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
   @BeforeEach
   void setUp(KafkaBroker broker) throws IOException {
-    api = FakeBatchApi.start(false);
+    api = startApi();
     tenant = KafkaBroker.uniqueTopicName("t");
     topic = "ingest." + tenant + ".di.in";
     broker.createTopic(topic, 1);
@@ -70,8 +70,16 @@ class IntegratorTest {
     api.close();
   }
 
+  /** The Management API stand-in as a Data Integrator without OAuth sees it: every batch completes, all valid. */
+  static FakeManagementApi startApi() throws IOException {
+    FakeManagementApi api = FakeManagementApi.start();
+    api.acceptCallsWithoutToken();
+    api.onSendComplete(Verdict::allValid);
+    return api;
+  }
+
   private Integrator integrator(IntegratorConfig config) {
-    return new Integrator(config, new BatchApiClient(api.mgmtUrl(), tenant, null, Duration.ofSeconds(10)),
+    return new Integrator(config, new BatchApiClient(api.baseUrl(), tenant, null, Duration.ofSeconds(10)),
         new PrintStream(printed, true, StandardCharsets.UTF_8));
   }
 
@@ -123,7 +131,7 @@ class IntegratorTest {
     assertThat(status.get("seconds").isNumber(), is(true));
 
     // The Management API calls
-    JsonNode create = api.creates().get(0).json();
+    JsonNode create = api.requests("POST", "/batches").get(0).json();
     assertThat(create.get("name").asText(), equalTo("bundles.ndjson"));
     assertThat(create.get("topic").asText(), equalTo(topic));
     assertThat(create.get("dataType").asText(), equalTo("claims"));
@@ -200,7 +208,7 @@ class IntegratorTest {
     assertThat(results.stream().map(IngestResult::file).toList(), equalTo(List.of("a-directory.ndjson",
         "b-not-json.json", "c-blank.ndjson", "d-notes.txt", "e-latin1.ndjson", "f-empty.json")));
     assertThat(results.stream().map(IngestResult::outcome).toList(), everyItem(is(Outcome.UNREADABLE)));
-    assertThat(api.creates(), empty());
+    assertThat(api.requests("POST", "/batches"), empty());
     try (Stream<Path> left = Files.list(in)) {
       assertThat(left.toList(), empty());
     }
@@ -238,7 +246,7 @@ class IntegratorTest {
     assertThat(result.outcome(), is(Outcome.TERMINATED));
     assertThat(result.batchId(), notNullValue());
     assertThat(result.failureMessage(), containsString("not valid UTF-8 text at line 3"));
-    assertThat(api.batch(result.batchId()).status(), is(BatchStatus.TERMINATED));
+    assertThat(api.batchStatus(result.batchId()).orElseThrow(), equalTo("terminated"));
     assertThat(api.requests("PUT", "/action/terminate"), hasSize(1));
     assertThat(api.requests("PUT", "/action/sendComplete"), empty());
     assertThat(Files.exists(folder.resolve("failed").resolve("broken.ndjson")), is(true));
@@ -265,7 +273,7 @@ class IntegratorTest {
     assertThat(result.outcome(), is(Outcome.TERMINATED));
     assertThat(result.failureMessage(), containsString("line 3"));
     assertThat(result.failureMessage(), containsString("RecordTooLargeException"));
-    assertThat(api.batch(result.batchId()).status(), is(BatchStatus.TERMINATED));
+    assertThat(api.batchStatus(result.batchId()).orElseThrow(), equalTo("terminated"));
     assertThat(api.requests("PUT", "/action/sendComplete"), empty());
     assertThat(Files.exists(folder.resolve("failed").resolve("big.ndjson")), is(true));
     assertThat(readJson(folder.resolve("failed").resolve("big.ndjson.status.json")).get("status").asText(),
@@ -274,20 +282,20 @@ class IntegratorTest {
 
   @Test
   void refusedSendCompleteTerminatesTheBatch(KafkaBroker broker) throws IOException {
-    api.failNext("sendComplete", 500);
+    api.respondWith("PUT", "/action/sendComplete", 500, 1);
     Path file = write("a.ndjson", "{\"n\":1}\n");
 
     IngestResult result = integrator(config(broker)).ingest(file);
 
     assertThat(result.outcome(), is(Outcome.TERMINATED));
     assertThat(result.failureMessage(), containsString("sendComplete failed: HTTP 500"));
-    assertThat(api.batch(result.batchId()).status(), is(BatchStatus.TERMINATED));
+    assertThat(api.batchStatus(result.batchId()).orElseThrow(), equalTo("terminated"));
     assertThat(Files.exists(folder.resolve("failed").resolve("a.ndjson")), is(true));
   }
 
   @Test
   void batchWithoutFinalStatusTimesOut(KafkaBroker broker) throws IOException {
-    api.onSendComplete(b -> Verdict.never());
+    api.onSendComplete(b -> Verdict.none());
     Path file = write("slow.ndjson", "{\"n\":1}\n{\"n\":2}\n");
 
     IngestResult result = integrator(config(broker).withTimeout(Duration.ofSeconds(1))).ingest(file);
@@ -321,10 +329,11 @@ class IntegratorTest {
   @Test
   void oauthTokenIsFetchedOnceAndSentWithEveryCall(KafkaBroker broker) throws Exception {
     api.close();
-    api = FakeBatchApi.start(true);
+    api = FakeManagementApi.start(); // batch calls need a token it issued
+    api.onSendComplete(Verdict::allValid);
     write("1.ndjson", "{\"n\":1}\n");
     write("2.ndjson", "{\"n\":2}\n");
-    BatchApiClient client = new BatchApiClient(api.mgmtUrl(), tenant,
+    BatchApiClient client = new BatchApiClient(api.baseUrl(), tenant,
         new BatchApiClient.OAuth(api.oauthUrl(), "integrator-1", "s3cret", "hri-app"), Duration.ofSeconds(10));
     Integrator integrator = new Integrator(config(broker), client,
         new PrintStream(printed, true, StandardCharsets.UTF_8));
@@ -333,19 +342,19 @@ class IntegratorTest {
 
     assertThat(results.stream().map(IngestResult::outcome).toList(),
         equalTo(List.of(Outcome.COMPLETED, Outcome.COMPLETED)));
-    assertThat(api.tokenRequests(), is(1));
-    FakeBatchApi.Request token = api.requests("POST", "/oauth/token").get(0);
-    assertThat(token.authorization(), equalTo("Basic " + Base64.getEncoder()
+    assertThat(api.tokensIssued(), is(1));
+    FakeManagementApi.Request token = api.requests("POST", "/oauth/token").get(0);
+    assertThat(token.header("authorization"), equalTo("Basic " + Base64.getEncoder()
         .encodeToString("integrator-1:s3cret".getBytes(StandardCharsets.UTF_8))));
-    assertThat(token.contentType(), equalTo("application/x-www-form-urlencoded"));
+    assertThat(token.header("content-type"), equalTo("application/x-www-form-urlencoded"));
     assertThat(token.body(), equalTo("grant_type=client_credentials&scope=hri_data_integrator+tenant_" + tenant
         + "&audience=hri-app"));
-    List<FakeBatchApi.Request> batchCalls = api.requests("POST", "/batches");
+    List<FakeManagementApi.Request> batchCalls = new ArrayList<>(api.requests("POST", "/batches"));
     batchCalls.addAll(api.requests("PUT", "/action/sendComplete"));
     batchCalls.addAll(api.requests("GET", "/" + results.get(0).batchId()));
     assertThat(batchCalls, hasSize(not(0)));
-    for (FakeBatchApi.Request call : batchCalls) {
-      assertThat(call.authorization(), equalTo("Bearer " + FakeBatchApi.TOKEN_PREFIX + "1"));
+    for (FakeManagementApi.Request call : batchCalls) {
+      assertThat(call.header("authorization"), equalTo("Bearer token-1"));
       assertThat(call.path(), startsWith("/hri/tenants/" + tenant + "/batches"));
     }
     assertThat(printed.toString(StandardCharsets.UTF_8), not(containsString("s3cret")));
@@ -353,7 +362,7 @@ class IntegratorTest {
 
   @Test
   void createFailureLeavesNoBatchAndFailsTheFile(KafkaBroker broker) throws IOException {
-    api.failNext("create", 500);
+    api.respondWith("POST", "/batches", 500, 1);
     Path file = write("x.ndjson", "{\"n\":1}\n");
 
     IngestResult result = integrator(config(broker)).ingest(file);
@@ -361,7 +370,7 @@ class IntegratorTest {
     assertThat(result.outcome(), is(Outcome.ERROR));
     assertThat(result.batchId(), nullValue());
     assertThat(result.failureMessage(), containsString("could not create the batch: create batch failed: HTTP 500"));
-    assertThat(api.batches().isEmpty(), is(true));
+    assertThat(api.batchIds(), empty());
     assertThat(Files.exists(folder.resolve("failed").resolve("x.ndjson")), is(true));
     assertThat(printedLines(), equalTo(List.of("x.ndjson: error, no batch created: " + result.failureMessage())));
   }
@@ -376,7 +385,7 @@ class IntegratorTest {
 
     assertThat(result.outcome(), is(Outcome.INTERRUPTED));
     assertThat(result.batchId(), nullValue());
-    assertThat(api.creates(), empty());
+    assertThat(api.requests("POST", "/batches"), empty());
     assertThat(Files.exists(file), is(true));
     assertThat(Files.exists(folder.resolve("failed").resolve("later.ndjson.status.json")), is(false));
   }
@@ -393,7 +402,7 @@ class IntegratorTest {
     assertThat(result.outcome(), is(Outcome.TERMINATED));
     assertThat(result.batchId(), notNullValue());
     assertThat(result.failureMessage(), equalTo("interrupted after sending 0 records"));
-    assertThat(api.batch(result.batchId()).status(), is(BatchStatus.TERMINATED));
+    assertThat(api.batchStatus(result.batchId()).orElseThrow(), equalTo("terminated"));
     assertThat(api.requests("PUT", "/action/sendComplete"), empty());
     assertThat(Files.exists(folder.resolve("failed").resolve("stopped.ndjson")), is(true));
   }

@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.hri.local.integrator.FakeBatchApi.Verdict;
+import org.hri.testing.FakeManagementApi;
+import org.hri.testing.FakeManagementApi.Verdict;
 import org.hri.testing.KafkaBroker;
 import org.hri.testing.KafkaBrokerExtension;
 import org.hri.testing.KafkaTestClient;
@@ -51,7 +52,7 @@ class IntegratorToolTest {
     String api = "--mgmtUrl=http://127.0.0.1:9/hri";
 
     assertThat(run(), is(2));
-    assertThat(err.toString(StandardCharsets.UTF_8), containsString("Option --folder is required"));
+    assertThat(err.toString(StandardCharsets.UTF_8), containsString("Missing required options: '--folder=DIR'"));
     assertThat(err.toString(StandardCharsets.UTF_8), containsString("Usage: IntegratorTool"));
     assertThat(run(f, common, in, api, "--bogus=1"), is(2));
     assertThat(run(f, common, in, api, "--timeout=soon"), is(2));
@@ -62,7 +63,7 @@ class IntegratorToolTest {
     assertThat(run(f, common, in, api, "--oauthUrl=http://127.0.0.1:9/oauth", "--clientId=x"), is(2));
     assertThat(run("--folder=" + folder.resolve("nowhere"), common, in, api), is(2));
     assertThat(run(f, common, in, api, "--timeout", "5", "--timeout", "6"), is(2));
-    assertThat(err.toString(StandardCharsets.UTF_8), containsString("more than once"));
+    assertThat(err.toString(StandardCharsets.UTF_8), containsString("should be specified only once"));
     assertThat(printed(), equalTo(""));
     assertThat(run("--help"), is(0));
     assertThat(printed(), startsWith("Usage: IntegratorTool"));
@@ -80,19 +81,19 @@ class IntegratorToolTest {
     Files.writeString(in.resolve("3-bad.ndjson"), "{\"n\":1}\n{\"n\":2}\n");
     Files.writeString(in.resolve(".hidden.ndjson"), "{\"n\":1}\n");
 
-    try (FakeBatchApi api = FakeBatchApi.start(false)) {
-      api.onSendComplete(b -> b.name().startsWith("3-")
-          ? Verdict.failed(2, 2, "Failing Batch: " + b.id() + ", too many invalid records")
-          : Verdict.completed(b.expectedCount(), 0));
+    try (FakeManagementApi api = IntegratorTest.startApi()) {
+      api.onSendComplete(b -> b.get("name").asText().startsWith("3-")
+          ? Verdict.failed(2, 2, "Failing Batch: " + b.get("id").asText() + ", too many invalid records")
+          : Verdict.allValid(b));
 
       int code = run("--folder", folder.toString(), "--brokers", broker.bootstrapServers(), "--input", topic,
-          "--mgmtUrl", api.mgmtUrl() + "/", "--concurrency=3", "--pollInterval=50", "--timeout=20",
+          "--mgmtUrl", api.baseUrl() + "/", "--concurrency=3", "--pollInterval=50", "--timeout=20",
           "--dataType=fhir-bundle");
 
       assertThat(err.toString(StandardCharsets.UTF_8), equalTo(""));
       assertThat(code, is(1));
-      assertThat(api.creates().size(), is(3));
-      Set<String> dataTypes = api.creates().stream().map(r -> r.json().get("dataType").asText())
+      assertThat(api.requests("POST", "/batches").size(), is(3));
+      Set<String> dataTypes = api.requests("POST", "/batches").stream().map(r -> r.json().get("dataType").asText())
           .collect(Collectors.toSet());
       assertThat(dataTypes, equalTo(Set.of("fhir-bundle")));
     }
@@ -123,9 +124,9 @@ class IntegratorToolTest {
     String topic = "ingest." + KafkaBroker.uniqueTopicName("t") + ".di.in";
     broker.createTopic(topic, 1);
     Files.writeString(Files.createDirectories(folder.resolve("in")).resolve("ok.ndjson"), "{\"n\":1}\n");
-    try (FakeBatchApi api = FakeBatchApi.start(false)) {
+    try (FakeManagementApi api = IntegratorTest.startApi()) {
       assertThat(run("--folder=" + folder, "--brokers=" + broker.bootstrapServers(), "--input=" + topic,
-          "--mgmtUrl=" + api.mgmtUrl(), "--pollInterval=50"), is(0));
+          "--mgmtUrl=" + api.baseUrl(), "--pollInterval=50"), is(0));
     }
     assertThat(printed().lines().toList().get(4), equalTo("1 file(s): 1 completed, 0 failed"));
   }
