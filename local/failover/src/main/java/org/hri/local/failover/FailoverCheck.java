@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,10 +30,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.hri.local.integrator.BatchApiClient;
 import org.hri.local.mgmt.LocalManagementApi;
 import org.hri.local.mgmt.OAuthClient;
+import org.hri.local.tools.Cli;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.InvalidRecord;
 import org.hri.pipeline.topics.TopicNames;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The failure test of the Flink job on a real session cluster (run by {@code scripts/flink-failover-test}). This
@@ -56,41 +62,83 @@ public final class FailoverCheck {
   private final int prometheusPort;
   final String flinkPort;
   private final String flinkDir;
-  private final Map<String, String> args;
+  private final Options options;
 
-  private FailoverCheck(Map<String, String> args) {
-    this.brokers = args.getOrDefault("brokers", "127.0.0.1:9092");
-    this.scenario = args.getOrDefault("scenario", "tm-kill");
-    // The numbers for tm-kill: at least 50,000 records in several batches and 10 TaskManager kills.
-    this.records = Integer.parseInt(args.getOrDefault("records",
-        switch (scenario) {
-          case "tm-kill" -> "50000";
-          case "broker-restart" -> "15000";
-          case "writer-faults" -> "10000";
-          default -> "5000";
-        }));
-    this.root = Path.of(args.getOrDefault("root", ".")).toAbsolutePath();
-    this.prometheusPort = Integer.parseInt(args.getOrDefault("prometheusPort", "9249"));
-    this.flinkPort = args.getOrDefault("flinkPort", "8081");
-    this.flinkDir = args.getOrDefault("flinkDir", root.resolve(".run/flink").toString());
-    this.args = args;
-    if (!Set.of("tm-kill", "api-outage", "poison", "broker-restart", "writer-faults").contains(scenario)) {
-      throw new IllegalArgumentException(
-          "--scenario must be tm-kill, api-outage, poison, broker-restart or writer-faults");
+  /** The command line, as scripts/flink-failover-test gives it. */
+  @Command(name = "FailoverCheck", sortOptions = false, usageHelpWidth = 110,
+      description = "One scenario of the Flink failure test (scripts/flink-failover-test runs them).",
+      exitCodeListHeading = "Exit codes:%n",
+      exitCodeList = {"0:everything held", "1:a check failed, or an error", "2:usage error"})
+  static final class Options implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--scenario", defaultValue = "tm-kill",
+        description = "tm-kill, api-outage, poison, broker-restart or writer-faults (default ${DEFAULT-VALUE})")
+    String scenario;
+
+    @Option(names = "--brokers", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
+        description = "the Kafka broker (default ${DEFAULT-VALUE})")
+    String brokers;
+
+    @Option(names = "--records", description = "records to send (default: by scenario)")
+    Integer records;
+
+    @Option(names = "--batches", description = "tm-kill, broker-restart, writer-faults: batches (default 5 or 3)")
+    Integer batches;
+
+    @Option(names = "--kills", description = "tm-kill, broker-restart: kills (default 10 or 1)")
+    Integer kills;
+
+    @Option(names = "--seed", description = "the random plan's seed, to replay a run (default: random)")
+    Long seed;
+
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = ".", description = "the project (default .)")
+    Path root;
+
+    @Option(names = "--flinkPort", defaultValue = "8081", description = "Flink's REST port (default 8081)")
+    String flinkPort;
+
+    @Option(names = "--flinkDir", paramLabel = "DIR", description = "the cluster's folder (default <root>/.run/flink)")
+    String flinkDir;
+
+    @Option(names = "--kafkaDir", paramLabel = "DIR", description = "the broker's folder (default <root>/.run/kafka)")
+    String kafkaDir;
+
+    @Option(names = "--prometheusPort", defaultValue = "9249",
+        description = "the TaskManager's first Prometheus port (default 9249)")
+    int prometheusPort;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    boolean help;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!Set.of("tm-kill", "api-outage", "poison", "broker-restart", "writer-faults").contains(scenario)) {
+        throw Cli.usage(spec, "--scenario must be tm-kill, api-outage, poison, broker-restart or writer-faults");
+      }
+      return new FailoverCheck(this).run() ? 0 : 1;
     }
   }
 
-  public static void main(String[] argv) throws Exception {
-    Map<String, String> args = new HashMap<>();
-    for (String arg : argv) {
-      Matcher m = Pattern.compile("--([^=]+)=(.*)").matcher(arg);
-      if (!m.matches()) {
-        System.err.println("failover: expected --name=value but got " + arg);
-        System.exit(2);
-      }
-      args.put(m.group(1), m.group(2));
-    }
-    System.exit(new FailoverCheck(args).run() ? 0 : 1);
+  private FailoverCheck(Options options) {
+    this.brokers = options.brokers;
+    this.scenario = options.scenario;
+    // The numbers for tm-kill: at least 50,000 records in several batches and 10 TaskManager kills.
+    this.records = options.records != null ? options.records : switch (scenario) {
+      case "tm-kill" -> 50000;
+      case "broker-restart" -> 15000;
+      case "writer-faults" -> 10000;
+      default -> 5000;
+    };
+    this.root = options.root.toAbsolutePath();
+    this.prometheusPort = options.prometheusPort;
+    this.flinkPort = options.flinkPort;
+    this.flinkDir = options.flinkDir != null ? options.flinkDir : root.resolve(".run/flink").toString();
+    this.options = options;
+  }
+
+  public static void main(String[] args) {
+    System.exit(Cli.execute(new Options(), args, System.out, System.err));
   }
 
   private boolean run() throws Exception {
@@ -99,11 +147,11 @@ public final class FailoverCheck {
     }
     if (scenario.equals("tm-kill") || scenario.equals("broker-restart") || scenario.equals("writer-faults")) {
       boolean tmKill = scenario.equals("tm-kill");
-      long seed = args.containsKey("seed") ? Long.parseLong(args.get("seed")) : new java.security.SecureRandom().nextLong();
-      return new DisruptionCheck(this, scenario, records,
-          Integer.parseInt(args.getOrDefault("batches", tmKill ? "5" : "3")),
-          Integer.parseInt(args.getOrDefault("kills", tmKill ? "10" : scenario.equals("writer-faults") ? "0" : "1")), seed,
-          args.getOrDefault("kafkaDir", root.resolve(".run/kafka").toString()),
+      long seed = options.seed != null ? options.seed : new java.security.SecureRandom().nextLong();
+      int batches = options.batches != null ? options.batches : tmKill ? 5 : 3;
+      int kills = options.kills != null ? options.kills : tmKill ? 10 : scenario.equals("writer-faults") ? 0 : 1;
+      return new DisruptionCheck(this, scenario, records, batches, kills, seed,
+          options.kafkaDir != null ? options.kafkaDir : root.resolve(".run/kafka").toString(),
           brokers.substring(brokers.lastIndexOf(':') + 1)).run();
     }
     TopicNames topics =

@@ -1,54 +1,78 @@
 package org.hri.local.mgmt;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs the local HRI Management API until the process is killed (local only; production uses the real HRI
- * Management API).
- *
- * <pre>
- * LocalManagementApiMain [--port=1323] [--brokers=127.0.0.1:9092] [--validation=true|false]
- *                        [--auth=true|false] [--client=id:secret:scope1 scope2[:sub]]... [--audience=aud]
- *                        [--token-lifetime=seconds] [--kafka-timeout=seconds]
- * </pre>
- *
- * <p>Prints {@code local-mgmt-api: listening on http://127.0.0.1:<port>/hri} once it serves. A bad flag prints
- * one line on stderr and exits with 2; a failed start (Kafka unreachable, port taken) exits with 1.
+ * Management API). Prints {@code local-mgmt-api: listening on http://127.0.0.1:<port>/hri} once it serves. A bad
+ * option prints the problem and the usage on stderr and exits with 2; a failed start (Kafka unreachable, port
+ * taken) exits with 1; {@code --help} prints the usage and exits with 0.
  */
-public final class LocalManagementApiMain {
-  static final int EXIT_OK = 0;
-  static final int EXIT_FAILURE = 1;
-  static final int EXIT_USAGE = 2;
+@Command(name = "LocalManagementApiMain", sortOptions = false, usageHelpWidth = 110,
+    description = "Local stand-in for the HRI Management API (local only; production uses the real HRI Management API).",
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {"0:--help (otherwise it serves until killed)", "1:it could not start", "2:usage error"})
+public final class LocalManagementApiMain implements Callable<Integer> {
   static final int DEFAULT_PORT = 1323;
   static final String DEFAULT_BROKERS = "127.0.0.1:9092";
 
-  static final String USAGE = String.join("\n",
-      "Usage: LocalManagementApiMain [options]",
-      "Local stand-in for the HRI Management API (local only; production uses the real HRI Management API).",
-      "  --port=N                  HTTP port on 127.0.0.1 (default " + DEFAULT_PORT + "; 0 picks a free one)",
-      "  --brokers=HOST:PORT[,..]  Kafka bootstrap servers (default " + DEFAULT_BROKERS + ")",
-      "  --validation=true|false   sendComplete gives sendCompleted (true, default) or completed (false)",
-      "  --auth=true|false         require OAuth bearer tokens on batch endpoints (default false)",
-      "  --client=ID:SECRET:SCOPES[:SUB]",
-      "                            an OAuth client for --auth=true (repeatable); SCOPES separated by spaces",
-      "                            or commas, e.g. 'di1:s3cret:tenant_t1 hri_data_integrator:di1'",
-      "  --audience=AUD            tokens must have been requested for this audience (default: not checked)",
-      "  --token-lifetime=SECONDS  lifetime of issued tokens (default 3600)",
-      "  --kafka-timeout=SECONDS   Kafka call timeout (default 10)",
-      "  --help                    this text",
-      "");
+  @Spec private CommandSpec spec;
 
-  private LocalManagementApiMain() {}
+  @Option(names = "--port", paramLabel = "N", defaultValue = "" + DEFAULT_PORT,
+      description = "HTTP port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one)")
+  private int port;
 
-  /** A bad command line; the message is the one line printed. */
-  static final class UsageException extends Exception {
-    private static final long serialVersionUID = 1L;
+  @Option(names = "--brokers", paramLabel = "HOST:PORT[,...]", defaultValue = DEFAULT_BROKERS,
+      description = "Kafka bootstrap servers (default ${DEFAULT-VALUE})")
+  private String brokers;
 
-    UsageException(String message) {
-      super(message, null, false, false);
-    }
+  @Option(names = "--validation", arity = "0..1", paramLabel = "true|false", defaultValue = "true",
+      description = "sendComplete gives sendCompleted (true, default) or completed (false)")
+  private boolean validation;
+
+  @Option(names = "--auth", arity = "0..1", paramLabel = "true|false", defaultValue = "false",
+      description = "require OAuth bearer tokens on batch endpoints (default false)")
+  private boolean auth;
+
+  @Option(names = "--client", paramLabel = "ID:SECRET:SCOPES[:SUB]",
+      description = {"an OAuth client for --auth=true (repeatable); SCOPES separated by spaces or commas,",
+          "e.g. 'di1:s3cret:tenant_t1 hri_data_integrator:di1'"})
+  private List<String> clients = new ArrayList<>();
+
+  @Option(names = "--audience", paramLabel = "AUD",
+      description = "tokens must have been requested for this audience (default: not checked)")
+  private String audience;
+
+  @Option(names = "--tokenLifetime", paramLabel = "SECONDS", defaultValue = "3600",
+      description = "lifetime of issued tokens (default ${DEFAULT-VALUE})")
+  private int tokenLifetime;
+
+  @Option(names = "--kafkaTimeout", paramLabel = "SECONDS", defaultValue = "10",
+      description = "Kafka call timeout, 1 to 3600 (default ${DEFAULT-VALUE})")
+  private int kafkaTimeout;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+  private boolean help;
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private LocalManagementApi api; // once started
+
+  private LocalManagementApiMain(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
   }
 
   /** The outcome of {@link #launch}: a running API, or the exit code to leave with. */
@@ -71,76 +95,50 @@ public final class LocalManagementApiMain {
     }
   }
 
-  /** Parses the flags and starts the API; prints the listening line, the usage or one error line. */
+  /** Parses the options and starts the API; prints the listening line, the usage or the error. */
   static Launch launch(String[] args, PrintStream out, PrintStream err) {
-    LocalManagementApi.Config config;
-    try {
-      config = parse(args);
-    } catch (UsageException e) {
-      err.println("local-mgmt-api: " + e.getMessage());
-      err.flush();
-      return new Launch(null, EXIT_USAGE);
-    }
-    if (config == null) {
-      out.print(USAGE);
-      out.flush();
-      return new Launch(null, EXIT_OK);
-    }
-    LocalManagementApi api;
-    try {
-      api = LocalManagementApi.start(config);
-    } catch (RuntimeException e) {
-      err.println("local-mgmt-api: cannot start: " + e.getMessage());
-      err.flush();
-      return new Launch(null, EXIT_FAILURE);
-    }
-    out.println("local-mgmt-api: listening on " + api.baseUrl());
-    out.flush();
-    return new Launch(api, EXIT_OK);
+    LocalManagementApiMain command = new LocalManagementApiMain(out, err);
+    int code = new CommandLine(command).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        .execute(args);
+    return new Launch(command.api, code);
   }
 
-  /**
-   * The configuration the flags describe, or null for {@code --help}. Flags are {@code --name=value} or
-   * {@code --name value}; {@code --validation} and {@code --auth} alone mean true.
-   */
-  static LocalManagementApi.Config parse(String[] args) throws UsageException {
+  /** The configuration {@code args} describe, without starting anything (for tests). */
+  static LocalManagementApi.Config parse(String... args) {
+    LocalManagementApiMain command = new LocalManagementApiMain(System.out, System.err);
+    new CommandLine(command).parseArgs(args);
+    return command.config();
+  }
+
+  /** The configuration the options describe; a {@link ParameterException} (exit code 2) when they do not fit. */
+  private LocalManagementApi.Config config() {
+    if (port < 0 || port > 65535) {
+      throw usage("--port must be between 0 and 65535, got " + port);
+    }
+    if (tokenLifetime < 1) {
+      throw usage("--tokenLifetime must be at least 1, got " + tokenLifetime);
+    }
+    if (kafkaTimeout < 1 || kafkaTimeout > 3600) {
+      throw usage("--kafkaTimeout must be between 1 and 3600, got " + kafkaTimeout);
+    }
+    if (brokers.isBlank() || (audience != null && audience.isBlank())) {
+      throw usage((brokers.isBlank() ? "--brokers" : "--audience") + " needs a value");
+    }
     LocalManagementApi.Config.Builder b = LocalManagementApi.Config.builder()
-        .port(DEFAULT_PORT)
-        .bootstrapServers(DEFAULT_BROKERS);
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        return null;
-      }
-      if (!arg.startsWith("--") || arg.length() == 2) {
-        throw new UsageException("unexpected argument '" + arg + "'; see --help");
-      }
-      int eq = arg.indexOf('=');
-      String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
-      String value = eq < 0 ? null : arg.substring(eq + 1);
-      boolean flagIsBoolean = name.equals("validation") || name.equals("auth");
-      if (value == null && !flagIsBoolean && isKnown(name)) {
-        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-          throw new UsageException("--" + name + " needs a value; see --help");
-        }
-        value = args[++i];
-      }
-      switch (name) {
-        case "port" -> b.port(intValue(name, value, 0, 65535));
-        case "brokers" -> b.bootstrapServers(nonEmpty(name, value));
-        case "validation" -> b.validation(booleanValue(name, value));
-        case "auth" -> b.auth(booleanValue(name, value));
-        case "client" -> {
-          try {
-            b.client(OAuthClient.parse(value));
-          } catch (IllegalArgumentException e) {
-            throw new UsageException("bad --client: " + e.getMessage());
-          }
-        }
-        case "audience" -> b.audience(nonEmpty(name, value));
-        case "token-lifetime" -> b.tokenLifetime(Duration.ofSeconds(intValue(name, value, 1, Integer.MAX_VALUE)));
-        case "kafka-timeout" -> b.kafkaTimeout(Duration.ofSeconds(intValue(name, value, 1, 3600)));
-        default -> throw new UsageException("unknown option '--" + name + "'; see --help");
+        .port(port)
+        .bootstrapServers(brokers)
+        .validation(validation)
+        .auth(auth)
+        .tokenLifetime(Duration.ofSeconds(tokenLifetime))
+        .kafkaTimeout(Duration.ofSeconds(kafkaTimeout));
+    if (audience != null) {
+      b.audience(audience);
+    }
+    for (String client : clients) {
+      try {
+        b.client(OAuthClient.parse(client));
+      } catch (IllegalArgumentException e) {
+        throw usage("bad --client: " + e.getMessage());
       }
     }
     try {
@@ -150,44 +148,26 @@ public final class LocalManagementApiMain {
       if (message != null && message.startsWith("authorization on needs")) {
         message = "--auth=true needs at least one --client=id:secret:scopes[:sub]";
       }
-      throw new UsageException(message);
+      throw usage(message);
     }
   }
 
-  private static boolean isKnown(String name) {
-    return switch (name) {
-      case "port", "brokers", "client", "audience", "token-lifetime", "kafka-timeout" -> true;
-      default -> false;
-    };
-  }
-
-  private static int intValue(String name, String value, int min, int max) throws UsageException {
+  @Override
+  public Integer call() {
+    LocalManagementApi.Config config = config();
     try {
-      int v = Integer.parseInt(value.trim());
-      if (v < min || v > max) {
-        throw new UsageException("--" + name + " must be between " + min + " and " + max + ", got '" + value + "'");
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new UsageException("--" + name + " must be an integer, got '" + value + "'");
+      api = LocalManagementApi.start(config);
+    } catch (RuntimeException e) {
+      err.println("local-mgmt-api: cannot start: " + e.getMessage());
+      return 1;
     }
+    out.println("local-mgmt-api: listening on " + api.baseUrl());
+    out.flush();
+    return 0;
   }
 
-  private static boolean booleanValue(String name, String value) throws UsageException {
-    if (value == null || value.equalsIgnoreCase("true")) {
-      return true;
-    }
-    if (value.equalsIgnoreCase("false")) {
-      return false;
-    }
-    throw new UsageException("--" + name + " must be true or false, got '" + value + "'");
-  }
-
-  private static String nonEmpty(String name, String value) throws UsageException {
-    if (value == null || value.isBlank()) {
-      throw new UsageException("--" + name + " needs a value");
-    }
-    return value;
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
   }
 
   /** Kafka's clients log every configuration at INFO; keep the console readable unless told otherwise. */
