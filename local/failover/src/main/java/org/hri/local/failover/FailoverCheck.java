@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -36,9 +35,7 @@ import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.InvalidRecord;
 import org.hri.pipeline.topics.TopicNames;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The failure test of the Flink job on a real session cluster (run by {@code scripts/flink-failover-test}). This
@@ -69,9 +66,7 @@ public final class FailoverCheck {
       description = "One scenario of the Flink failure test (scripts/flink-failover-test runs them).",
       exitCodeListHeading = "Exit codes:%n",
       exitCodeList = {"0:everything held", "1:a check failed, or an error", "2:usage error"})
-  static final class Options implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class Options extends Cli.Tool {
     @Option(names = "--scenario", defaultValue = "tm-kill",
         description = "tm-kill, api-outage, poison, broker-restart or writer-faults (default ${DEFAULT-VALUE})")
     String scenario;
@@ -108,13 +103,10 @@ public final class FailoverCheck {
         description = "the TaskManager's first Prometheus port (default 9249)")
     int prometheusPort;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-    boolean help;
-
     @Override
     public Integer call() throws Exception {
       if (!Set.of("tm-kill", "api-outage", "poison", "broker-restart", "writer-faults").contains(scenario)) {
-        throw Cli.usage(spec, "--scenario must be tm-kill, api-outage, poison, broker-restart or writer-faults");
+        throw usage("--scenario must be tm-kill, api-outage, poison, broker-restart or writer-faults");
       }
       return new FailoverCheck(this).run() ? 0 : 1;
     }
@@ -138,7 +130,7 @@ public final class FailoverCheck {
   }
 
   public static void main(String[] args) {
-    System.exit(Cli.execute(new Options(), args, System.out, System.err));
+    System.exit(new Options().execute(args, System.out, System.err));
   }
 
   private boolean run() throws Exception {

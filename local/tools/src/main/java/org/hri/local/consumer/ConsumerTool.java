@@ -3,16 +3,11 @@ package org.hri.local.consumer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import org.hri.local.tools.Cli;
-import org.hri.local.tools.KafkaClientSettings;
 import org.hri.pipeline.topics.TopicNames;
-import org.hri.pipeline.topics.TopicNamingException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Command line of the Data Consumer ({@link BatchConsumer}): waits for a batch's final notification and writes a
@@ -26,16 +21,8 @@ import picocli.CommandLine.Spec;
         "completed batch writes its records from <input base>.out to FILE, one record per line (NDJSON)."},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:completed and written", "1:failed, terminated, timeout or records missing", "2:usage error"})
-public final class ConsumerTool implements Callable<Integer> {
-  @Spec private CommandSpec spec;
-
-  @Option(names = "--brokers", required = true, paramLabel = "HOST:PORT[,...]",
-      description = "Kafka bootstrap servers")
-  private String brokers;
-
-  @Option(names = "--input", required = true, paramLabel = "ingest.<tenant>.<integrator>[.q].in",
-      description = "the stream's input topic")
-  private String input;
+public final class ConsumerTool extends Cli.Tool {
+  @Mixin private Cli.Stream stream;
 
   @Option(names = "--batchId", required = true, paramLabel = "ID", description = "the batch to read")
   private String batchId;
@@ -47,22 +34,9 @@ public final class ConsumerTool implements Callable<Integer> {
       description = "seconds to wait for the notification, and again for the records (default 600)")
   private Long timeoutSeconds;
 
-  @Option(names = "--password", description = "Event Streams API key: SASL PLAIN over TLS (user 'token')")
-  private String password;
+  @Mixin private Cli.KafkaClient kafka;
 
-  @Option(names = "--kafkaProperties", paramLabel = "k=v[,k=v...]", description = "extra consumer properties")
-  private String kafkaProperties;
-
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-  private boolean help;
-
-  private final PrintStream out;
-  private final PrintStream err;
-
-  private ConsumerTool(PrintStream out, PrintStream err) {
-    this.out = out;
-    this.err = err;
-  }
+  private ConsumerTool() {}
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -70,25 +44,14 @@ public final class ConsumerTool implements Callable<Integer> {
 
   /** Runs the tool; returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    return Cli.execute(new ConsumerTool(out, err), args, out, err);
+    return new ConsumerTool().execute(args, out, err);
   }
 
   @Override
   public Integer call() {
-    TopicNames topics;
-    try {
-      topics = TopicNames.forInput(input);
-    } catch (TopicNamingException e) {
-      throw Cli.usage(spec, e.getMessage());
-    }
-    Duration timeout = Duration.ofSeconds(Cli.atLeast(spec, "--timeout", timeoutSeconds, 600, 1));
-    Map<String, String> extra;
-    try {
-      extra = KafkaClientSettings.parseProperties(kafkaProperties);
-    } catch (IllegalArgumentException e) {
-      throw Cli.usage(spec, e.getMessage());
-    }
-    BatchConsumer consumer = new BatchConsumer(topics, KafkaClientSettings.base(brokers, password, extra));
+    TopicNames topics = topics(stream.input);
+    Duration timeout = Duration.ofSeconds(atLeast("--timeout", timeoutSeconds, 600, 1));
+    BatchConsumer consumer = new BatchConsumer(topics, kafkaClient(stream.brokers, kafka));
 
     ConsumerResult result;
     try {

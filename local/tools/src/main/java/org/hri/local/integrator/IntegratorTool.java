@@ -6,17 +6,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.hri.local.tools.Cli;
-import org.hri.local.tools.KafkaClientSettings;
 import org.hri.pipeline.topics.TopicNames;
 import org.hri.pipeline.topics.TopicNamingException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Command line of the Data Integrator ({@link Integrator}): turns every file in {@code <folder>/in/} into one
@@ -28,19 +24,11 @@ import picocli.CommandLine.Spec;
         "batch; the file then moves to DIR/processed/ (completed) or DIR/failed/ with <file>.status.json beside it."},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:every file completed", "1:some file failed", "2:usage error"})
-public final class IntegratorTool implements Callable<Integer> {
-  @Spec private CommandSpec spec;
+public final class IntegratorTool extends Cli.Tool {
+  @Mixin private Cli.Stream stream;
 
   @Option(names = "--folder", required = true, paramLabel = "DIR", description = "working folder holding in/")
   private Path folder;
-
-  @Option(names = "--brokers", required = true, paramLabel = "HOST:PORT[,...]",
-      description = "Kafka bootstrap servers")
-  private String brokers;
-
-  @Option(names = "--input", required = true, paramLabel = "ingest.<tenant>.<integrator>[.q].in",
-      description = "input topic; the tenant is its second element")
-  private String input;
 
   @Option(names = "--mgmtUrl", required = true, paramLabel = "URL",
       description = "Management API base URL ending in /hri")
@@ -72,30 +60,24 @@ public final class IntegratorTool implements Callable<Integer> {
       description = "milliseconds between batch status checks (default 1000)")
   private Long pollInterval;
 
-  @Option(names = "--password", description = "Event Streams API key: SASL PLAIN over TLS (user 'token')")
-  private String password;
-
-  @Option(names = "--kafkaProperties", paramLabel = "k=v[,k=v...]", description = "extra producer properties")
-  private String kafkaProperties;
-
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-  private boolean help;
+  @Mixin private Cli.KafkaClient kafka;
 
   /** The OAuth options: picocli requires all of them once one is given. */
   static final class OAuthOptions {
-    @Option(names = "--oauthUrl", required = true, paramLabel = "URL") String url;
-    @Option(names = "--clientId", required = true) String clientId;
-    @Option(names = "--clientSecret", required = true) String clientSecret;
-    @Option(names = "--audience", required = true) String audience;
+    @Option(names = "--oauthUrl", required = true, paramLabel = "URL", description = "the OAuth2 service")
+    String url;
+
+    @Option(names = "--clientId", required = true, paramLabel = "ID", description = "the integrator's client")
+    String clientId;
+
+    @Option(names = "--clientSecret", required = true, paramLabel = "SECRET", description = "its secret")
+    String clientSecret;
+
+    @Option(names = "--audience", required = true, paramLabel = "AUD", description = "the HRI application's id")
+    String audience;
   }
 
-  private final PrintStream out;
-  private final PrintStream err;
-
-  private IntegratorTool(PrintStream out, PrintStream err) {
-    this.out = out;
-    this.err = err;
-  }
+  private IntegratorTool() {}
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -103,7 +85,7 @@ public final class IntegratorTool implements Callable<Integer> {
 
   /** Runs the tool; returns the exit code. A JVM shutdown (Ctrl-C) terminates the batches being sent. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    return Cli.execute(new IntegratorTool(out, err), args, out, err);
+    return new IntegratorTool().execute(args, out, err);
   }
 
   @Override
@@ -139,7 +121,7 @@ public final class IntegratorTool implements Callable<Integer> {
     }
   }
 
-  /** The integrator the options describe; a {@link ParameterException} (exit code 2) when they do not fit. */
+  /** The integrator the options describe; a usage error (exit code 2) when they do not fit. */
   private Integrator integrator() {
     if (!mgmtUrl.startsWith("http://") && !mgmtUrl.startsWith("https://")) {
       throw usage("Option --mgmtUrl must be an http:// or https:// URL");
@@ -147,7 +129,7 @@ public final class IntegratorTool implements Callable<Integer> {
     String tenantId = tenant;
     if (tenantId == null || tenantId.isBlank()) {
       try {
-        tenantId = TopicNames.forInput(input).tenantId();
+        tenantId = TopicNames.forInput(stream.input).tenantId();
       } catch (TopicNamingException e) {
         throw usage(e.getMessage() + " (or give --tenant)");
       }
@@ -155,34 +137,25 @@ public final class IntegratorTool implements Callable<Integer> {
     if (invalidThreshold < -1) {
       throw usage("Option --invalidThreshold must be at least -1, got " + invalidThreshold);
     }
-    long timeoutSeconds = Cli.atLeast(spec, "--timeout", timeout, IntegratorConfig.DEFAULT_TIMEOUT.toSeconds(), 1);
-    long pollMillis =
-        Cli.atLeast(spec, "--pollInterval", pollInterval, IntegratorConfig.DEFAULT_POLL_INTERVAL.toMillis(), 10);
+    long timeoutSeconds = atLeast("--timeout", timeout, IntegratorConfig.DEFAULT_TIMEOUT.toSeconds(), 1);
+    long pollMillis = atLeast("--pollInterval", pollInterval, IntegratorConfig.DEFAULT_POLL_INTERVAL.toMillis(), 10);
     if (concurrency < 1 || concurrency > 64) {
       throw usage("Option --concurrency must be from 1 to 64, got " + concurrency);
     }
-    Map<String, String> extra;
-    try {
-      extra = KafkaClientSettings.parseProperties(kafkaProperties);
-    } catch (IllegalArgumentException e) {
-      throw usage(e.getMessage());
-    }
+    Map<String, Object> producerConfig = kafkaClient(stream.brokers, kafka);
     if (!Files.isDirectory(folder.resolve("in"))) {
       throw usage("Folder " + folder + " has no in/ folder");
     }
-    IntegratorConfig config = IntegratorConfig.of(folder, brokers, input)
+    IntegratorConfig config = IntegratorConfig.of(folder, stream.brokers, stream.input)
         .withDataType(dataType)
         .withInvalidThreshold(invalidThreshold)
         .withTimeout(Duration.ofSeconds(timeoutSeconds))
         .withConcurrency(concurrency)
         .withPollInterval(Duration.ofMillis(pollMillis))
-        .withProducerConfig(KafkaClientSettings.base(brokers, password, extra));
+        .withProducerConfig(producerConfig);
     BatchApiClient.OAuth credentials = oauth == null ? null
         : new BatchApiClient.OAuth(oauth.url, oauth.clientId, oauth.clientSecret, oauth.audience);
     return new Integrator(config, new BatchApiClient(mgmtUrl, tenantId, credentials, Duration.ofSeconds(30)), out);
   }
 
-  private ParameterException usage(String message) {
-    return Cli.usage(spec, message);
-  }
 }

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,9 +31,8 @@ import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.Json;
 import org.hri.pipeline.topics.TopicNames;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Live progress of the integrator tool's batches, for the quickstart: follows a stream's four topics from the
@@ -120,7 +118,7 @@ public final class ProgressMonitor {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    return Cli.execute(new Command(out, err), args, out, err);
+    return new Command().execute(args, out, err);
   }
 
   /** The command line; a separate class, as the monitor's own fields are final. */
@@ -130,16 +128,8 @@ public final class ProgressMonitor {
           "*.in / *.out / *.invalid), until FILE exists; then a summary of DIR/processed and DIR/failed."},
       exitCodeListHeading = "Exit codes:%n",
       exitCodeList = {"0:the summary was printed", "1:--timeout passed first, or an error", "2:usage error"})
-  static final class Command implements Callable<Integer> {
-    @Spec private CommandSpec spec;
-
-    @Option(names = "--brokers", required = true, paramLabel = "HOST:PORT[,...]",
-        description = "Kafka bootstrap servers")
-    private String brokers;
-
-    @Option(names = "--input", required = true, paramLabel = "ingest.<tenant>.<integrator>[.q].in",
-        description = "the stream's input topic")
-    private String input;
+  static final class Command extends Cli.Tool {
+    @Mixin private Cli.Stream stream;
 
     @Option(names = "--folder", required = true, paramLabel = "DIR", description = "the integrator's folder")
     private Path folder;
@@ -158,31 +148,15 @@ public final class ProgressMonitor {
         description = "milliseconds between two count lines of a batch (default 1000)")
     private Long interval;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-    private boolean help;
-
-    private final PrintStream out;
-    private final PrintStream err;
-
-    Command(PrintStream out, PrintStream err) {
-      this.out = out;
-      this.err = err;
-    }
-
     @Override
     public Integer call() {
-      TopicNames topics;
-      try {
-        topics = TopicNames.forInput(input);
-      } catch (RuntimeException e) {
-        throw Cli.usage(spec, e.getMessage());
-      }
+      TopicNames topics = topics(stream.input);
       if (!Files.isDirectory(folder.resolve("in"))) {
-        throw Cli.usage(spec, "Folder " + folder + " has no in/ folder");
+        throw usage("Folder " + folder + " has no in/ folder");
       }
-      ProgressMonitor monitor = new ProgressMonitor(topics, KafkaClientSettings.base(brokers, null, Map.of()),
-          folder, doneFile, summaryFile, Duration.ofSeconds(Cli.atLeast(spec, "--timeout", timeout, 600, 1)),
-          Duration.ofMillis(Cli.atLeast(spec, "--interval", interval, 1000, 0)), out);
+      ProgressMonitor monitor = new ProgressMonitor(topics, KafkaClientSettings.base(stream.brokers, null, Map.of()),
+          folder, doneFile, summaryFile, Duration.ofSeconds(atLeast("--timeout", timeout, 600, 1)),
+          Duration.ofMillis(atLeast("--interval", interval, 1000, 0)), out);
       try {
         return monitor.run();
       } catch (InterruptedException e) {
