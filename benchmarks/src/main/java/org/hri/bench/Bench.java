@@ -14,18 +14,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.hri.cli.Tool;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.testing.FlinkRest;
 import org.hri.testing.KafkaBroker;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code scripts/bench}: the job end to end on each runner, side by side with a plain Kafka copy loop on the
@@ -51,24 +46,24 @@ public final class Bench {
   }
 
   /** The command line: {@link BenchConfig.Options} and {@code --help}. */
-  @Command(name = "bench", sortOptions = false, usageHelpWidth = 110,
+  @picocli.CommandLine.Command(name = "bench",
       description = "The job end to end on each runner beside a plain Kafka copy (docs/performance.md).",
-      exitCodeListHeading = "Exit codes:%n",
       exitCodeList = {"0:every run passed its checks", "1:a run failed, or an error", "2:usage error"})
-  static final class Cli implements Callable<Integer> {
-    @Spec CommandSpec spec;
+  static final class Command extends Tool {
     @Mixin BenchConfig.Options options;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-    boolean help;
+    @Override
+    protected void addOptions(CommandSpec command) {
+      BenchConfig.addCounts(command);
+    }
 
     @Override
     public Integer call() throws Exception {
       BenchConfig config;
       try {
-        config = options.toConfig();
+        config = options.toConfig(spec);
       } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage());
+        throw usage(e.getMessage());
       }
       try (KafkaBroker broker = KafkaBroker.start()) {
         return new Bench(config, broker).run();
@@ -78,7 +73,7 @@ public final class Bench {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
-    System.exit(new CommandLine(new Cli()).execute(args));
+    System.exit(new Command().execute(args, System.out, System.err));
   }
 
   /** Runs every phase; 0 when every run passed its checks, else 1. */

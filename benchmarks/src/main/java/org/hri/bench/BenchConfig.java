@@ -4,14 +4,18 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The benchmark's settings, from {@code --name=value} options ({@link Options}). Defaults make a run of about nine minutes on
- * 2 cores; {@code --quick} shrinks every size for a smoke run. The DirectRunner gets fewer records: it reads
+ * The benchmark's settings, from {@code --name=value} options ({@link Options} and {@link #addCounts}). Defaults
+ * make a run of about nine minutes on 2 cores; {@code --quick} shrinks every size for a smoke run. The DirectRunner gets fewer records: it reads
  * at most 10 records per bundle from Kafka and would take most of the time budget.
  */
 record BenchConfig(
@@ -37,27 +41,35 @@ record BenchConfig(
   /** The job's cases: validator/data, and the at-least-once run the exactly-once one is compared with. */
   static final String DEFAULT_CASES = "passthrough/small,passthrough/small/at-least-once,passthrough/fhir,fhir/fhir";
 
-  /** The options, {@code --name=value}; a number may be written with underscores ({@code 200_000}). */
+  /** A whole-number option: its default, its default with {@code --quick}, and what it counts. */
+  private record Count(String name, int full, int quick, String what) {}
+
+  /** The whole-number options, declared from this table; one may be written with underscores ({@code 200_000}). */
+  private static final List<Count> COUNTS = List.of(
+      new Count("smallRecords", 200_000, 20_000, "1 KB records"),
+      new Count("fhirRecords", 10_000, 2_000, "FHIR records"),
+      new Count("directSmallRecords", 10_000, 2_000, "1 KB records on the DirectRunner"),
+      new Count("directFhirRecords", 2_000, 500, "FHIR records on the DirectRunner"),
+      new Count("batches", 20, 4, "batches per run"),
+      new Count("warmupPercent", 25, 25, "records counted but not measured at the start of a run, in %, at most 90"),
+      new Count("latencyBatches", 40, 10, "batches of the latency phase"),
+      new Count("trackerBatches", 100_000, 5_000, "batches open at once in the tracker phase"),
+      new Count("completionDelay", 1_000, 1_000, "the job's --batchCompletionDelay in ms"));
+
+  /** Adds the whole-number options to a command (they are read back by {@link Options#toConfig}). */
+  static void addCounts(CommandSpec spec) {
+    for (Count count : COUNTS) {
+      spec.addOption(OptionSpec.builder("--" + count.name()).paramLabel("N").type(String.class)
+          .description(count.what() + " (default " + count.full()
+              + (count.quick() == count.full() ? "" : "; with --quick " + count.quick()) + ")")
+          .build());
+    }
+  }
+
+  /** The options but the whole numbers ({@link #addCounts}), as a picocli mixin. */
   static final class Options {
-    @Option(names = "--smallRecords", paramLabel = "N", description = "1 KB records (default 200000; quick 20000)")
-    String smallRecords;
-
-    @Option(names = "--fhirRecords", paramLabel = "N", description = "FHIR records (default 10000; quick 2000)")
-    String fhirRecords;
-
-    @Option(names = "--directSmallRecords", paramLabel = "N",
-        description = "1 KB records on the DirectRunner (default 10000; quick 2000)")
-    String directSmallRecords;
-
-    @Option(names = "--directFhirRecords", paramLabel = "N",
-        description = "FHIR records on the DirectRunner (default 2000; quick 500)")
-    String directFhirRecords;
-
-    @Option(names = "--batches", paramLabel = "N", description = "batches per run (default 20; quick 4)")
-    String batches;
-
-    @Option(names = "--warmupPercent", paramLabel = "N", description = "records not measured, at most 90 (default 25)")
-    String warmupPercent;
+    @Option(names = "--quick", description = "every size smaller: a smoke run")
+    boolean quick;
 
     @Option(names = "--runners", defaultValue = "direct,flink",
         description = "direct,flink (default); empty: the baseline only")
@@ -65,16 +77,6 @@ record BenchConfig(
 
     @Option(names = "--cases", defaultValue = DEFAULT_CASES, description = "validator/data[/at-least-once],...")
     String cases;
-
-    @Option(names = "--latencyBatches", paramLabel = "N", description = "latency phase (default 40; quick 10)")
-    String latencyBatches;
-
-    @Option(names = "--trackerBatches", paramLabel = "N",
-        description = "open batches at once (default 100000; quick 5000)")
-    String trackerBatches;
-
-    @Option(names = "--completionDelay", paramLabel = "MS", description = "the job's (default 1000)")
-    String completionDelay;
 
     @Option(names = "--jobHeap", defaultValue = "4g", description = "the job's -Xmx (default 4g)")
     String jobHeap;
@@ -84,9 +86,6 @@ record BenchConfig(
 
     @Option(names = "--results", paramLabel = "DIR", description = "default bench-results/<time>")
     Path results;
-
-    @Option(names = "--quick", description = "every size smaller: a smoke run")
-    boolean quick;
 
     @Option(names = "--copyProducer", paramLabel = "'k=v k=v'", description = "the baseline producer's settings")
     String copyProducer = "";
@@ -103,20 +102,28 @@ record BenchConfig(
     @Option(names = "--flinkJar", paramLabel = "JAR", description = "required for the flink runner")
     Path flinkJar;
 
-    /** The settings; an IllegalArgumentException, one line naming the option, when they do not fit. */
-    BenchConfig toConfig() {
+    /**
+     * The settings, with the whole numbers from {@code spec} (the command {@link #addCounts} added them to); an
+     * IllegalArgumentException, one line naming the option, when they do not fit.
+     */
+    BenchConfig toConfig(CommandSpec spec) {
+      Map<String, Integer> counts = new HashMap<>();
+      for (Count count : COUNTS) {
+        String value = spec.findOption("--" + count.name()).getValue();
+        counts.put(count.name(), intOption(count.name(), value, quick ? count.quick() : count.full()));
+      }
       String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
       BenchConfig config = new BenchConfig(
-          intOption("smallRecords", smallRecords, quick ? 20_000 : 200_000),
-          intOption("fhirRecords", fhirRecords, quick ? 2_000 : 10_000),
-          intOption("directSmallRecords", directSmallRecords, quick ? 2_000 : 10_000),
-          intOption("directFhirRecords", directFhirRecords, quick ? 500 : 2_000),
-          intOption("batches", batches, quick ? 4 : 20),
-          intOption("warmupPercent", warmupPercent, 25),
+          counts.get("smallRecords"),
+          counts.get("fhirRecords"),
+          counts.get("directSmallRecords"),
+          counts.get("directFhirRecords"),
+          counts.get("batches"),
+          counts.get("warmupPercent"),
           runners.isBlank() ? List.of() : List.of(runners.split(",")),
-          intOption("latencyBatches", latencyBatches, quick ? 10 : 40),
-          intOption("trackerBatches", trackerBatches, quick ? 5_000 : 100_000),
-          intOption("completionDelay", completionDelay, 1_000),
+          counts.get("latencyBatches"),
+          counts.get("trackerBatches"),
+          counts.get("completionDelay"),
           jobHeap,
           fhirSample,
           results != null ? results : Path.of("bench-results/" + time),
@@ -147,12 +154,14 @@ record BenchConfig(
   /** The settings {@code args} give; an IllegalArgumentException naming the problem. */
   static BenchConfig parse(String... args) {
     Options options = new Options();
+    CommandLine command = new CommandLine(options);
+    addCounts(command.getCommandSpec());
     try {
-      new CommandLine(options).parseArgs(args);
+      command.parseArgs(args);
     } catch (ParameterException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    return options.toConfig();
+    return options.toConfig(command.getCommandSpec());
   }
 
   private static List<String> words(String list) {

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -15,7 +14,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import picocli.CommandLine;
+import org.hri.cli.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,9 +28,8 @@ import picocli.CommandLine.Option;
  * <p>{@code KafkaCopy --brokers=B --from=TOPIC --to=TOPIC --records=N [--producer=key=value ...]} exits once it
  * has copied that many records; the optional producer settings override the job's (to measure their effect).
  */
-@Command(name = "KafkaCopy", sortOptions = false, description = "The benchmark's baseline: copies N records.",
-    exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:copied", "1:an error", "2:usage error"})
-public final class KafkaCopy implements Callable<Integer> {
+@Command(name = "KafkaCopy", description = "The benchmark's baseline: copies N records.")
+public final class KafkaCopy extends Tool {
   private static final long COMMIT_INTERVAL_MS = 1_000;
 
   @Option(names = "--brokers", required = true, description = "Kafka bootstrap servers")
@@ -49,13 +47,10 @@ public final class KafkaCopy implements Callable<Integer> {
   @Option(names = "--producer", paramLabel = "KEY=VALUE", description = "a producer setting (repeatable)")
   private Map<String, String> producerSettings = new LinkedHashMap<>();
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-  private boolean help;
-
   private KafkaCopy() {}
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new KafkaCopy()).execute(args));
+    System.exit(new KafkaCopy().execute(args, System.out, System.err));
   }
 
   @Override

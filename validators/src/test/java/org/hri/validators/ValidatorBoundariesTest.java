@@ -28,7 +28,7 @@ class ValidatorBoundariesTest {
               // the libraries validators are built on
               "ca.uhn.fhir..", "org.hl7.fhir..", "com.networknt.schema..",
               // scripts/validate's command line (ValidateCommand)
-              "picocli..");
+              "org.hri.cli..", "picocli..");
 
   @ArchTest
   static final ArchRule validatorsKnowNoRunner =

@@ -15,8 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import org.hri.cli.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,9 +33,8 @@ import picocli.CommandLine.Option;
  * <p>Usage: {@code JmhTable --results=RESULT.json --out=OUT.md [--command=TEXT] [--loadBefore=TEXT]}; the
  * sample is {@code -Dhri.jmh.sample} as for the benchmarks.
  */
-@Command(name = "JmhTable", sortOptions = false, description = "A markdown table of a JMH run of the validators.",
-    exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:written", "1:an error", "2:usage error"})
-public final class JmhTable implements Callable<Integer> {
+@Command(name = "JmhTable", description = "A markdown table of a JMH run of the validators.")
+public final class JmhTable extends Tool {
   private static final List<String> ORDER = List.of(BenchValidators.PASSTHROUGH, BenchValidators.JSON,
       BenchValidators.JSON_SCHEMA, BenchValidators.FHIR_STRUCTURAL, BenchValidators.FHIR_PROFILE);
   private static final String THROUGHPUT = ValidatorThroughput.class.getName() + ".";
@@ -46,7 +44,7 @@ public final class JmhTable implements Callable<Integer> {
   private Path resultsFile;
 
   @Option(names = "--out", required = true, paramLabel = "OUT.md", description = "where the table goes")
-  private Path out;
+  private Path outFile;
 
   @Option(names = "--command", paramLabel = "TEXT", description = "the command that ran JMH, for the document")
   private String command;
@@ -54,20 +52,17 @@ public final class JmhTable implements Callable<Integer> {
   @Option(names = "--loadBefore", paramLabel = "TEXT", description = "the load average before the run")
   private String loadBefore;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-  private boolean help;
-
   private JmhTable() {}
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new JmhTable()).execute(args));
+    System.exit(new JmhTable().execute(args, System.out, System.err));
   }
 
   @Override
   public Integer call() throws IOException {
     JsonNode results = new ObjectMapper().readTree(resultsFile.toFile());
     String table = table(results);
-    System.out.println(table);
+    out.println(table);
     Map<String, String> options = new LinkedHashMap<>();
     if (command != null) {
       options.put("command", command);
@@ -75,8 +70,8 @@ public final class JmhTable implements Callable<Integer> {
     if (loadBefore != null) {
       options.put("loadBefore", loadBefore);
     }
-    Files.writeString(out, document(results, table, options), StandardCharsets.UTF_8);
-    System.out.println("(written to " + out + ")");
+    Files.writeString(outFile, document(results, table, options), StandardCharsets.UTF_8);
+    out.println("(written to " + outFile + ")");
     return 0;
   }
 

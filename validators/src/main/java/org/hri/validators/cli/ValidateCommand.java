@@ -8,28 +8,23 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.hri.cli.Tool;
 import org.hri.pipeline.model.HriRecord;
 import org.hri.pipeline.validation.LocalValidator;
 import org.hri.pipeline.validation.ValidateRecords;
 import org.hri.pipeline.validation.ValidationResult;
 import org.hri.pipeline.validation.Validators;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -41,15 +36,12 @@ import picocli.CommandLine.Unmatched;
  * on standard error). Only the validator runs: there are no batches here, so no batch checks. Prints nothing of
  * the records but what the validator's failure texts say.
  */
-@Command(name = "validate", usageHelpWidth = 110,
+@Command(name = "validate",
     description = {"Validates records without Kafka: one JSON line per input line, in order,",
         "{\"line\": N, \"valid\": true|false, \"failure\": \"...\"}. Any other --name=value is a validator option."},
-    exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:every record is valid", "1:a record is invalid", "2:usage error"})
-public final class ValidateCommand implements Callable<Integer> {
+public final class ValidateCommand extends Tool {
   static final String TOPIC = "validate";
-
-  @Spec private CommandSpec spec;
 
   @Option(names = "--validator", required = true, paramLabel = "NAME",
       description = "passthrough, json, json-schema, fhir or another registered name")
@@ -61,17 +53,10 @@ public final class ValidateCommand implements Callable<Integer> {
   /** The validator's own options ({@code --jsonSchema=...}), and anything else not known here. */
   @Unmatched private List<String> unmatched = new ArrayList<>();
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-  private boolean help;
-
   private final InputStream stdin;
-  private final PrintStream out;
-  private final PrintStream err;
 
-  private ValidateCommand(InputStream stdin, PrintStream out, PrintStream err) {
+  private ValidateCommand(InputStream stdin) {
     this.stdin = stdin;
-    this.out = out;
-    this.err = err;
   }
 
   public static void main(String[] args) {
@@ -82,8 +67,7 @@ public final class ValidateCommand implements Callable<Integer> {
 
   /** Runs the command; returns its exit code. */
   public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
-    return new CommandLine(new ValidateCommand(stdin, out, err))
-        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+    return new ValidateCommand(stdin).execute(args, out, err);
   }
 
   @Override
@@ -158,10 +142,6 @@ public final class ValidateCommand implements Callable<Integer> {
     } catch (Exception e) {
       throw new SetupFailed("validator " + name + " failed to set up: " + e.getClass().getName() + ": " + e.getMessage());
     }
-  }
-
-  private ParameterException usage(String problem) {
-    return new ParameterException(spec.commandLine(), problem);
   }
 
   private static final class SetupFailed extends Exception {

@@ -28,8 +28,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.hri.local.integrator.BatchApiClient;
 import org.hri.local.mgmt.LocalManagementApi;
+import org.hri.cli.Tool;
 import org.hri.local.mgmt.OAuthClient;
-import org.hri.local.tools.Cli;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.InvalidRecord;
@@ -62,11 +62,10 @@ public final class FailoverCheck {
   private final Options options;
 
   /** The command line, as scripts/flink-failover-test gives it. */
-  @Command(name = "FailoverCheck", sortOptions = false, usageHelpWidth = 110,
+  @Command(name = "FailoverCheck",
       description = "One scenario of the Flink failure test (scripts/flink-failover-test runs them).",
-      exitCodeListHeading = "Exit codes:%n",
       exitCodeList = {"0:everything held", "1:a check failed, or an error", "2:usage error"})
-  static final class Options extends Cli.Tool {
+  static final class Options extends Tool {
     @Option(names = "--scenario", defaultValue = "tm-kill",
         description = "tm-kill, api-outage, poison, broker-restart or writer-faults (default ${DEFAULT-VALUE})")
     String scenario;

@@ -1,18 +1,14 @@
 package org.hri.local.mgmt;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.hri.cli.Tool;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Runs the local HRI Management API until the process is killed (local only; production uses the real HRI
@@ -20,15 +16,12 @@ import picocli.CommandLine.Spec;
  * option prints the problem and the usage on stderr and exits with 2; a failed start (Kafka unreachable, port
  * taken) exits with 1; {@code --help} prints the usage and exits with 0.
  */
-@Command(name = "LocalManagementApiMain", sortOptions = false, usageHelpWidth = 110,
+@Command(name = "LocalManagementApiMain",
     description = "Local stand-in for the HRI Management API (local only; production uses the real HRI Management API).",
-    exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:--help (otherwise it serves until killed)", "1:it could not start", "2:usage error"})
-public final class LocalManagementApiMain implements Callable<Integer> {
+public final class LocalManagementApiMain extends Tool {
   static final int DEFAULT_PORT = 1323;
   static final String DEFAULT_BROKERS = "127.0.0.1:9092";
-
-  @Spec private CommandSpec spec;
 
   @Option(names = "--port", paramLabel = "N", defaultValue = "" + DEFAULT_PORT,
       description = "HTTP port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one)")
@@ -63,17 +56,9 @@ public final class LocalManagementApiMain implements Callable<Integer> {
       description = "Kafka call timeout, 1 to 3600 (default ${DEFAULT-VALUE})")
   private int kafkaTimeout;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-  private boolean help;
-
-  private final PrintStream out;
-  private final PrintStream err;
   private LocalManagementApi api; // once started
 
-  private LocalManagementApiMain(PrintStream out, PrintStream err) {
-    this.out = out;
-    this.err = err;
-  }
+  private LocalManagementApiMain() {}
 
   /** The outcome of {@link #launch}: a running API, or the exit code to leave with. */
   record Launch(LocalManagementApi api, int exitCode) {}
@@ -97,20 +82,19 @@ public final class LocalManagementApiMain implements Callable<Integer> {
 
   /** Parses the options and starts the API; prints the listening line, the usage or the error. */
   static Launch launch(String[] args, PrintStream out, PrintStream err) {
-    LocalManagementApiMain command = new LocalManagementApiMain(out, err);
-    int code = new CommandLine(command).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-        .execute(args);
+    LocalManagementApiMain command = new LocalManagementApiMain();
+    int code = command.execute(args, out, err);
     return new Launch(command.api, code);
   }
 
   /** The configuration {@code args} describe, without starting anything (for tests). */
   static LocalManagementApi.Config parse(String... args) {
-    LocalManagementApiMain command = new LocalManagementApiMain(System.out, System.err);
+    LocalManagementApiMain command = new LocalManagementApiMain();
     new CommandLine(command).parseArgs(args);
     return command.config();
   }
 
-  /** The configuration the options describe; a {@link ParameterException} (exit code 2) when they do not fit. */
+  /** The configuration the options describe; a usage error (exit code 2) when they do not fit. */
   private LocalManagementApi.Config config() {
     if (port < 0 || port > 65535) {
       throw usage("--port must be between 0 and 65535, got " + port);
@@ -164,10 +148,6 @@ public final class LocalManagementApiMain implements Callable<Integer> {
     out.println("local-mgmt-api: listening on " + api.baseUrl());
     out.flush();
     return 0;
-  }
-
-  private ParameterException usage(String message) {
-    return new ParameterException(spec.commandLine(), message);
   }
 
   /** Kafka's clients log every configuration at INFO; keep the console readable unless told otherwise. */

@@ -17,7 +17,6 @@ import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.testing.KafkaBroker;
 import org.hri.testing.KafkaBrokerExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Authorization on: the token endpoint, bearer tokens, tenant scopes, roles and the owner rule (spec §4.2). */
 @ExtendWith(KafkaBrokerExtension.class)
-class LocalManagementApiAuthTest {
+class LocalManagementApiAuthTest extends ApiTestBase {
   static final Instant T0 = Instant.parse("2024-05-01T08:00:00Z");
   static final MutableClock CLOCK = new MutableClock(T0);
   static final String TENANT = KafkaBroker.uniqueTopicName("auth");
@@ -33,17 +32,9 @@ class LocalManagementApiAuthTest {
   static final String AUDIENCE = "hri-local-test";
   static final String TENANT_SCOPE = "tenant_" + TENANT;
 
-  static LocalManagementApi api;
-  static Http http;
-  static StreamPool pool;
-  static NotificationReader reader;
-
   @BeforeAll
   static void start(KafkaBroker broker) {
-    reader = new NotificationReader(broker);
-    pool = StreamPool.create(broker, 8, TENANT);
-    api = LocalManagementApi.start(LocalManagementApi.Config.builder()
-        .bootstrapServers(broker.bootstrapServers())
+    start(broker, 8, TENANT, LocalManagementApi.Config.builder()
         .auth(true)
         .audience(AUDIENCE)
         .tokenLifetime(Duration.ofMinutes(30))
@@ -55,19 +46,7 @@ class LocalManagementApiAuthTest {
         .client(OAuthClient.of("internal-only", "secret-io", TENANT_SCOPE, "hri_internal"))
         .client(OAuthClient.of("no-role", "secret-n", TENANT_SCOPE))
         .client(OAuthClient.of("elsewhere", "secret-e",
-            "tenant_" + OTHER_TENANT, "hri_data_integrator", "hri_consumer", "hri_internal"))
-        .build());
-    http = new Http(api);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (api != null) {
-      api.close();
-    }
-    if (reader != null) {
-      reader.close();
-    }
+            "tenant_" + OTHER_TENANT, "hri_data_integrator", "hri_consumer", "hri_internal")));
   }
 
   @BeforeEach

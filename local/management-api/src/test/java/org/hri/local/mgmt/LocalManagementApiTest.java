@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hri.testing.KafkaBroker;
 import org.hri.testing.KafkaBrokerExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,37 +30,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The batch endpoints with authorization off and validation on, over real HTTP and a real Kafka broker. */
 @ExtendWith(KafkaBrokerExtension.class)
-class LocalManagementApiTest {
+class LocalManagementApiTest extends ApiTestBase {
   static final Instant T0 = Instant.parse("2024-03-01T10:00:00.400Z");
   static final MutableClock CLOCK = new MutableClock(T0);
   static final String NO_AUTH = "NoAuthUnkIntegrator";
   static final String ALLOWED_HOST = "HRI-Local.test";
 
-  static LocalManagementApi api;
-  static Http http;
-  static StreamPool pool;
-  static NotificationReader reader;
-
   @BeforeAll
   static void start(KafkaBroker broker) {
-    reader = new NotificationReader(broker);
-    pool = StreamPool.create(broker, 55, null);
-    api = LocalManagementApi.start(LocalManagementApi.Config.builder()
-        .bootstrapServers(broker.bootstrapServers())
-        .clock(CLOCK)
-        .allowedHost(ALLOWED_HOST)
-        .build());
-    http = new Http(api);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (api != null) {
-      api.close();
-    }
-    if (reader != null) {
-      reader.close();
-    }
+    start(broker, 55, null, LocalManagementApi.Config.builder().clock(CLOCK).allowedHost(ALLOWED_HOST));
   }
 
   @BeforeEach

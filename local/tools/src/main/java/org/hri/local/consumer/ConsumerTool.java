@@ -1,9 +1,8 @@
 package org.hri.local.consumer;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.hri.local.tools.Cli;
+import org.hri.local.tools.KafkaTool;
 import org.hri.pipeline.topics.TopicNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,14 +14,13 @@ import picocli.CommandLine.Option;
  * written; 1 when it failed or was terminated, no final notification arrived in time, or records were missing;
  * 2 for a usage error.
  */
-@Command(name = "ConsumerTool", sortOptions = false, usageHelpWidth = 110,
+@Command(name = "ConsumerTool",
     description = {
         "Waits for the batch's completed, failed or terminated notification on <input base>.notification; for a",
         "completed batch writes its records from <input base>.out to FILE, one record per line (NDJSON)."},
-    exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:completed and written", "1:failed, terminated, timeout or records missing", "2:usage error"})
-public final class ConsumerTool extends Cli.Tool {
-  @Mixin private Cli.Stream stream;
+public final class ConsumerTool extends KafkaTool {
+  @Mixin private KafkaTool.Stream stream;
 
   @Option(names = "--batchId", required = true, paramLabel = "ID", description = "the batch to read")
   private String batchId;
@@ -34,17 +32,10 @@ public final class ConsumerTool extends Cli.Tool {
       description = "seconds to wait for the notification, and again for the records (default 600)")
   private Long timeoutSeconds;
 
-  @Mixin private Cli.KafkaClient kafka;
-
-  private ConsumerTool() {}
+  @Mixin private KafkaTool.KafkaClient kafka;
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
-  }
-
-  /** Runs the tool; returns the exit code. */
-  public static int run(String[] args, PrintStream out, PrintStream err) {
-    return new ConsumerTool().execute(args, out, err);
+    System.exit(new ConsumerTool().execute(args, System.out, System.err));
   }
 
   @Override

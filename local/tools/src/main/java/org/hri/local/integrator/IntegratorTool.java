@@ -1,12 +1,11 @@
 package org.hri.local.integrator;
 
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.hri.local.tools.Cli;
+import org.hri.local.tools.KafkaTool;
 import org.hri.pipeline.topics.TopicNames;
 import org.hri.pipeline.topics.TopicNamingException;
 import picocli.CommandLine.ArgGroup;
@@ -18,14 +17,13 @@ import picocli.CommandLine.Option;
  * Command line of the Data Integrator ({@link Integrator}): turns every file in {@code <folder>/in/} into one
  * batch. Exit code 0 when every file's batch completed, 1 when any file failed, 2 for a usage error.
  */
-@Command(name = "IntegratorTool", sortOptions = false, usageHelpWidth = 110,
+@Command(name = "IntegratorTool",
     description = {
         "Every file in DIR/in/ (.ndjson/.jsonl: one record per non-empty line; .json: one document) becomes one",
         "batch; the file then moves to DIR/processed/ (completed) or DIR/failed/ with <file>.status.json beside it."},
-    exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:every file completed", "1:some file failed", "2:usage error"})
-public final class IntegratorTool extends Cli.Tool {
-  @Mixin private Cli.Stream stream;
+public final class IntegratorTool extends KafkaTool {
+  @Mixin private KafkaTool.Stream stream;
 
   @Option(names = "--folder", required = true, paramLabel = "DIR", description = "working folder holding in/")
   private Path folder;
@@ -60,7 +58,7 @@ public final class IntegratorTool extends Cli.Tool {
       description = "milliseconds between batch status checks (default 1000)")
   private Long pollInterval;
 
-  @Mixin private Cli.KafkaClient kafka;
+  @Mixin private KafkaTool.KafkaClient kafka;
 
   /** The OAuth options: picocli requires all of them once one is given. */
   static final class OAuthOptions {
@@ -77,15 +75,9 @@ public final class IntegratorTool extends Cli.Tool {
     String audience;
   }
 
-  private IntegratorTool() {}
-
+  /** A JVM shutdown (Ctrl-C) terminates the batches being sent. */
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
-  }
-
-  /** Runs the tool; returns the exit code. A JVM shutdown (Ctrl-C) terminates the batches being sent. */
-  public static int run(String[] args, PrintStream out, PrintStream err) {
-    return new IntegratorTool().execute(args, out, err);
+    System.exit(new IntegratorTool().execute(args, System.out, System.err));
   }
 
   @Override

@@ -25,7 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.hri.local.tools.Cli;
+import org.hri.local.tools.KafkaTool;
 import org.hri.local.tools.KafkaClientSettings;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
@@ -114,22 +114,17 @@ public final class ProgressMonitor {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
-  }
-
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    return new Command().execute(args, out, err);
+    System.exit(new Command().execute(args, System.out, System.err));
   }
 
   /** The command line; a separate class, as the monitor's own fields are final. */
-  @picocli.CommandLine.Command(name = "ProgressMonitor", sortOptions = false, usageHelpWidth = 110,
+  @picocli.CommandLine.Command(name = "ProgressMonitor",
       description = {
           "Prints one line per change of the batches named after the files in DIR/in/ (status changes, records on",
           "*.in / *.out / *.invalid), until FILE exists; then a summary of DIR/processed and DIR/failed."},
-      exitCodeListHeading = "Exit codes:%n",
       exitCodeList = {"0:the summary was printed", "1:--timeout passed first, or an error", "2:usage error"})
-  static final class Command extends Cli.Tool {
-    @Mixin private Cli.Stream stream;
+  static final class Command extends KafkaTool {
+    @Mixin private KafkaTool.Stream stream;
 
     @Option(names = "--folder", required = true, paramLabel = "DIR", description = "the integrator's folder")
     private Path folder;

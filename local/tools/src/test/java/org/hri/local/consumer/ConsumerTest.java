@@ -53,7 +53,7 @@ class ConsumerTest {
   }
 
   private int cli(String... args) {
-    return ConsumerTool.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return new ConsumerTool().execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 

@@ -35,7 +35,7 @@ class IntegratorToolTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return IntegratorTool.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return new IntegratorTool().execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 

@@ -60,7 +60,7 @@ class ProgressMonitorTest {
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> ProgressMonitor.run(new String[] {
+    CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> new ProgressMonitor.Command().execute(new String[] {
         "--brokers=" + broker.bootstrapServers(), "--input=" + topics.input(), "--folder=" + folder,
         "--doneFile=" + done, "--summaryFile=" + summary, "--timeout=60", "--interval=0"},
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
