@@ -18,15 +18,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "StreamTopics", description = "Creates the four topics of an HRI stream.")
 public final class StreamTopics extends Tool {
-  @Option(names = "--brokers", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers")
-  private String brokers;
-
-  @Option(names = "--input", required = true, paramLabel = "ingest.<tenant>.<integrator>[.tag].in",
-      description = "the stream's input topic")
-  private String input;
-
-  @Option(names = "--partitions", defaultValue = "1", description = ".in and .out partitions (default 1)")
-  private int partitions;
+  @Option(names = "--brokers", required = true, description = "Kafka bootstrap servers") private String brokers;
+  @Option(names = "--input", required = true, description = "the stream's .in topic") private String input;
+  @Option(names = "--partitions", defaultValue = "1", description = ".in and .out partitions") private int partitions;
 
   private StreamTopics() {}
 

@@ -443,11 +443,9 @@ final class DisruptionCheck {
     Map<String, Integer> seen = new HashMap<>();
     int unexpected = 0;
     int wrongBatch = 0;
-    for (ConsumerRecord<byte[], byte[]> r : harness.readCommitted(topics.invalid())) {
-      JsonNode notice = Json.mapper().readTree(r.value());
-      String at = notice.path("partition").asText() + "@" + notice.path("offset").asText();
-      seen.merge(at, 1, Integer::sum);
-      Integer b = invalidExpected.get(at);
+    for (FailoverCheck.Notice found : harness.invalidNotices(topics.invalid(), seen)) {
+      JsonNode notice = found.json();
+      Integer b = invalidExpected.get(found.at());
       if (b == null || !notice.path("topic").asText().equals(topics.input())) {
         unexpected++;
       } else if (!ids[b].equals(notice.path("batchId").asText(null))

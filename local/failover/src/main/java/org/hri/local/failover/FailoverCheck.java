@@ -1,5 +1,6 @@
 package org.hri.local.failover;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,12 +28,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.hri.local.integrator.BatchApiClient;
-import org.hri.local.mgmt.LocalManagementApi;
 import org.hri.cli.Tool;
+import org.hri.local.mgmt.LocalManagementApi;
 import org.hri.local.mgmt.OAuthClient;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.pipeline.model.InvalidRecord;
+import org.hri.pipeline.model.Json;
 import org.hri.pipeline.topics.TopicNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,6 +53,7 @@ public final class FailoverCheck {
   static final String TENANT = "failover";
   static final String AUDIENCE = "hri-application";
   private static final Duration VERDICT_DEADLINE = Duration.ofMinutes(6);
+  private static final String SCENARIOS = "tm-kill (default), api-outage, poison, broker-restart or writer-faults";
 
   final String brokers;
   private final int records;
@@ -66,41 +69,18 @@ public final class FailoverCheck {
       description = "One scenario of the Flink failure test (scripts/flink-failover-test runs them).",
       exitCodeList = {"0:everything held", "1:a check failed, or an error", "2:usage error"})
   static final class Options extends Tool {
-    @Option(names = "--scenario", defaultValue = "tm-kill",
-        description = "tm-kill, api-outage, poison, broker-restart or writer-faults (default ${DEFAULT-VALUE})")
-    String scenario;
-
-    @Option(names = "--brokers", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
-        description = "the Kafka broker (default ${DEFAULT-VALUE})")
-    String brokers;
-
-    @Option(names = "--records", description = "records to send (default: by scenario)")
-    Integer records;
-
-    @Option(names = "--batches", description = "tm-kill, broker-restart, writer-faults: batches (default 5 or 3)")
-    Integer batches;
-
-    @Option(names = "--kills", description = "tm-kill, broker-restart: kills (default 10 or 1)")
-    Integer kills;
-
-    @Option(names = "--seed", description = "the random plan's seed, to replay a run (default: random)")
-    Long seed;
-
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = ".", description = "the project (default .)")
-    Path root;
-
-    @Option(names = "--flinkPort", defaultValue = "8081", description = "Flink's REST port (default 8081)")
-    String flinkPort;
-
-    @Option(names = "--flinkDir", paramLabel = "DIR", description = "the cluster's folder (default <root>/.run/flink)")
-    String flinkDir;
-
-    @Option(names = "--kafkaDir", paramLabel = "DIR", description = "the broker's folder (default <root>/.run/kafka)")
-    String kafkaDir;
-
-    @Option(names = "--prometheusPort", defaultValue = "9249",
-        description = "the TaskManager's first Prometheus port (default 9249)")
-    int prometheusPort;
+    // One line each: what scripts/flink-failover-test passes, with its defaults.
+    @Option(names = "--scenario", defaultValue = "tm-kill", description = SCENARIOS) String scenario;
+    @Option(names = "--brokers", defaultValue = "127.0.0.1:9092", description = "the Kafka broker") String brokers;
+    @Option(names = "--records", description = "records to send (default: by scenario)") Integer records;
+    @Option(names = "--batches", description = "batches (tm-kill 5, the others 3)") Integer batches;
+    @Option(names = "--kills", description = "kills (tm-kill 10, broker-restart 1)") Integer kills;
+    @Option(names = "--seed", description = "the random plan's seed, to replay a run (default: random)") Long seed;
+    @Option(names = "--root", defaultValue = ".", paramLabel = "DIR", description = "the project") Path root;
+    @Option(names = "--flinkPort", defaultValue = "8081", description = "Flink's REST port") String flinkPort;
+    @Option(names = "--flinkDir", description = "the cluster (default <root>/.run/flink)") String flinkDir;
+    @Option(names = "--kafkaDir", description = "the broker (default <root>/.run/kafka)") String kafkaDir;
+    @Option(names = "--prometheusPort", defaultValue = "9249", description = "first metrics port") int prometheusPort;
 
     @Override
     public Integer call() throws Exception {
@@ -307,7 +287,7 @@ public final class FailoverCheck {
   long numRestarts(String jobId) throws Exception {
     Instant deadline = Instant.now().plusSeconds(20);
     while (true) {
-      com.fasterxml.jackson.databind.JsonNode metric = org.hri.pipeline.model.Json.mapper()
+      JsonNode metric = Json.mapper()
           .readTree(get(flinkUrl("/jobs/" + jobId + "/metrics?get=numRestarts")));
       if (metric.isArray() && metric.size() == 1 && metric.get(0).has("value")) {
         return metric.get(0).path("value").asLong(-1);
@@ -381,6 +361,21 @@ public final class FailoverCheck {
         scenario, records, outKeys.size(), outDuplicates + invalidDuplicates,
         (valid - outKeys.size()) + (invalid - invalidOffsets.size()), invalidOffsets.size(), verdict.status(), ok);
     return ok;
+  }
+
+  /** An invalid-record notice and where its record was on the input topic ({@code partition@offset}). */
+  record Notice(String at, JsonNode json) {}
+
+  /** The notices on {@code topic} (read_committed); how often each place was named goes to {@code seen}. */
+  List<Notice> invalidNotices(String topic, Map<String, Integer> seen) throws IOException {
+    List<Notice> notices = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : readCommitted(topic)) {
+      JsonNode notice = Json.mapper().readTree(r.value());
+      String at = notice.path("partition").asText() + "@" + notice.path("offset").asText();
+      seen.merge(at, 1, Integer::sum);
+      notices.add(new Notice(at, notice));
+    }
+    return notices;
   }
 
   List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {

@@ -419,11 +419,9 @@ final class PoisonCheck {
     Map<String, Integer> seen = new HashMap<>();
     Map<String, Integer> wrong = new TreeMap<>();
     int unexpected = 0;
-    for (ConsumerRecord<byte[], byte[]> r : harness.readCommitted(topics.invalid())) {
-      JsonNode notice = Json.mapper().readTree(r.value());
-      String at = notice.path("partition").asText() + "@" + notice.path("offset").asText();
-      seen.merge(at, 1, Integer::sum);
-      Expected expected = invalidExpected.get(at);
+    for (FailoverCheck.Notice found : harness.invalidNotices(topics.invalid(), seen)) {
+      JsonNode notice = found.json();
+      Expected expected = invalidExpected.get(found.at());
       if (expected == null || !notice.path("topic").asText().equals(topics.input())) {
         unexpected++;
         continue;

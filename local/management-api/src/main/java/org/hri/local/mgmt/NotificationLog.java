@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -97,33 +99,28 @@ final class NotificationLog implements AutoCloseable {
   void write(String topic, String batchId, byte[] notification) throws WriteFailure {
     checkTopicExists(topic);
     try {
-      producer()
-          .send(new ProducerRecord<>(topic, batchId.getBytes(StandardCharsets.UTF_8), notification))
-          .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new WriteFailure("kafka producer error: " + describe(e.getCause()));
-    } catch (TimeoutException e) {
-      throw new WriteFailure("kafka producer error: no acknowledgement within " + timeout.toSeconds() + " s");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WriteFailure("kafka producer error: interrupted");
+      await(producer().send(new ProducerRecord<>(topic, batchId.getBytes(StandardCharsets.UTF_8), notification)),
+          "no acknowledgement", NotificationLog::describe);
     } catch (RuntimeException e) {
       throw new WriteFailure("kafka producer error: " + describe(e));
     }
   }
 
   private void checkTopicExists(String topic) throws WriteFailure {
+    await(admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs((int) timeout.toMillis()))
+            .allTopicNames(), "Kafka did not answer",
+        cause -> cause instanceof UnknownTopicOrPartitionException
+            ? "Broker: Unknown topic or partition (topic '" + topic + "')" : describe(cause));
+  }
+
+  /** Waits for a Kafka call; each way it can fail is a WriteFailure, {@code failure} naming a failed call. */
+  private void await(Future<?> call, String noAnswer, Function<Throwable, String> failure) throws WriteFailure {
     try {
-      admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs((int) timeout.toMillis()))
-          .allTopicNames().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      call.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-        throw new WriteFailure(
-            "kafka producer error: Broker: Unknown topic or partition (topic '" + topic + "')");
-      }
-      throw new WriteFailure("kafka producer error: " + describe(e.getCause()));
+      throw new WriteFailure("kafka producer error: " + failure.apply(e.getCause()));
     } catch (TimeoutException e) {
-      throw new WriteFailure("kafka producer error: Kafka did not answer within " + timeout.toSeconds() + " s");
+      throw new WriteFailure("kafka producer error: " + noAnswer + " within " + timeout.toSeconds() + " s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WriteFailure("kafka producer error: interrupted");

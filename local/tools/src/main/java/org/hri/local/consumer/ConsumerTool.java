@@ -15,9 +15,7 @@ import picocli.CommandLine.Option;
  * 2 for a usage error.
  */
 @Command(name = "ConsumerTool",
-    description = {
-        "Waits for the batch's completed, failed or terminated notification on <input base>.notification; for a",
-        "completed batch writes its records from <input base>.out to FILE, one record per line (NDJSON)."},
+    description = "Waits for the batch's final notification; writes a completed batch's records to FILE (NDJSON).",
     exitCodeList = {"0:completed and written", "1:failed, terminated, timeout or records missing", "2:usage error"})
 public final class ConsumerTool extends KafkaTool {
   @Mixin private KafkaTool.Stream stream;

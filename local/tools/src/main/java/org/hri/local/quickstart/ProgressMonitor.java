@@ -119,13 +119,9 @@ public final class ProgressMonitor {
 
   /** The command line; a separate class, as the monitor's own fields are final. */
   @picocli.CommandLine.Command(name = "ProgressMonitor",
-      description = {
-          "Prints one line per change of the batches named after the files in DIR/in/ (status changes, records on",
-          "*.in / *.out / *.invalid), until FILE exists; then a summary of DIR/processed and DIR/failed."},
+      description = "Prints each change of the batches named after DIR/in's files until FILE exists, then a summary.",
       exitCodeList = {"0:the summary was printed", "1:--timeout passed first, or an error", "2:usage error"})
   static final class Command extends KafkaTool {
-    @Mixin private KafkaTool.Stream stream;
-
     @Option(names = "--folder", required = true, paramLabel = "DIR", description = "the integrator's folder")
     private Path folder;
 
@@ -142,6 +138,8 @@ public final class ProgressMonitor {
     @Option(names = "--interval", paramLabel = "MILLIS",
         description = "milliseconds between two count lines of a batch (default 1000)")
     private Long interval;
+
+    @Mixin private KafkaTool.Stream stream;
 
     @Override
     public Integer call() {
