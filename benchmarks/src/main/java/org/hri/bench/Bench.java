@@ -15,9 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.hri.cli.Tool;
 import org.hri.pipeline.model.BatchStatus;
 import org.hri.testing.FlinkRest;
 import org.hri.testing.KafkaBroker;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code scripts/bench}: the job end to end on each runner, side by side with a plain Kafka copy loop on the
@@ -42,23 +45,39 @@ public final class Bench {
     this.logs = config.resultsDir().resolve("logs");
   }
 
-  public static void main(String[] args) throws Exception {
-    System.setProperty("java.awt.headless", "true");
-    BenchConfig config;
-    try {
-      config = BenchConfig.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench: " + e.getMessage());
-      System.exit(2);
-      return;
+  /** The command line: {@link BenchConfig.Options} and {@code --help}. */
+  @picocli.CommandLine.Command(name = "bench",
+      description = "The job end to end on each runner beside a plain Kafka copy (docs/performance.md).",
+      exitCodeList = {"0:every run passed its checks", "1:a run failed, or an error", "2:usage error"})
+  static final class Command extends Tool {
+    @Mixin BenchConfig.Options options;
+
+    @Override
+    protected void addOptions(CommandSpec command) {
+      BenchConfig.addCounts(command);
     }
-    try (KafkaBroker broker = KafkaBroker.start()) {
-      new Bench(config, broker).run();
+
+    @Override
+    public Integer call() throws Exception {
+      BenchConfig config;
+      try {
+        config = options.toConfig(spec);
+      } catch (IllegalArgumentException e) {
+        throw usage(e.getMessage());
+      }
+      try (KafkaBroker broker = KafkaBroker.start()) {
+        return new Bench(config, broker).run();
+      }
     }
-    System.exit(0);
   }
 
-  private void run() throws Exception {
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    System.exit(new Command().execute(args, System.out, System.err));
+  }
+
+  /** Runs every phase; 0 when every run passed its checks, else 1. */
+  private int run() throws Exception {
     Dataset small = Dataset.small(config.smallRecords());
     Dataset fhir = Dataset.fhir(config.fhirSample(), config.fhirRecords());
     say("broker %s; data: small %,d × 1 KB, fhir %,d (%.0f MB) from %s", broker.bootstrapServers(),
@@ -96,10 +115,8 @@ public final class Bench {
         + config.resultsDir().resolve("throughput.png"));
     report.resultLines().forEach(System.out::println);
     List<String> failures = report.failures();
-    if (!failures.isEmpty()) {
-      failures.forEach(f -> System.out.println("bench: FAILED: " + f));
-      System.exit(1);
-    }
+    failures.forEach(f -> System.out.println("bench: FAILED: " + f));
+    return failures.isEmpty() ? 0 : 1;
   }
 
   private Measurement baseline(Dataset data) throws Exception {
@@ -124,9 +141,9 @@ public final class Bench {
   }
 
   private List<String> copyArgs(IngestStream stream, Dataset data) {
-    List<String> args = new ArrayList<>(List.of(
-        broker.bootstrapServers(), stream.topics.input(), stream.topics.output(), Long.toString(data.records())));
-    args.addAll(config.copyProducer());
+    List<String> args = new ArrayList<>(List.of("--brokers=" + broker.bootstrapServers(),
+        "--from=" + stream.topics.input(), "--to=" + stream.topics.output(), "--records=" + data.records()));
+    config.copyProducer().forEach(setting -> args.add("--producer=" + setting));
     return args;
   }
 

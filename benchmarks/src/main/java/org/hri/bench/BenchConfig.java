@@ -4,13 +4,18 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
- * The benchmark's settings, from {@code --name=value} arguments. Defaults make a run of about nine minutes on
- * 2 cores; {@code --quick} shrinks every size for a smoke run. The DirectRunner gets fewer records: it reads
+ * The benchmark's settings, from {@code --name=value} options ({@link Options} and {@link #addCounts}). Defaults
+ * make a run of about nine minutes on 2 cores; {@code --quick} shrinks every size for a smoke run. The DirectRunner gets fewer records: it reads
  * at most 10 records per bundle from Kafka and would take most of the time budget.
  */
 record BenchConfig(
@@ -36,84 +41,134 @@ record BenchConfig(
   /** The job's cases: validator/data, and the at-least-once run the exactly-once one is compared with. */
   static final String DEFAULT_CASES = "passthrough/small,passthrough/small/at-least-once,passthrough/fhir,fhir/fhir";
 
-  static final String USAGE =
-      "usage: bench [--smallRecords=200000] [--fhirRecords=10000] [--directSmallRecords=10000]"
-          + " [--directFhirRecords=2000] [--batches=20] [--warmupPercent=25]"
-          + " [--runners=direct,flink (empty: the baseline only)]"
-          + " [--cases=" + DEFAULT_CASES + "]"
-          + " [--latencyBatches=40] [--trackerBatches=100000] [--completionDelay=1000] [--jobHeap=4g]"
-          + " [--fhirSample=data/synthea-sample-200.ndjson] [--results=bench-results/<time>] [--quick]"
-          + ""
-          + " [--copyProducer='linger.ms=5 batch.size=65536'] [--jobArgs='--maxBundleSize=1000 ...']"
-          + " [--jobJvm='-XX:StartFlightRecording=filename=job.jfr']"
-          + " --directClasspath=CP --flinkJar=JAR";
+  /** A whole-number option: its default, its default with {@code --quick}, and what it counts. */
+  private record Count(String name, int full, int quick, String what) {}
 
-  static BenchConfig parse(String... args) {
-    Map<String, String> given = new LinkedHashMap<>();
-    for (String arg : args) {
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("not an option: " + arg + "\n" + USAGE);
+  /** The whole-number options, declared from this table; one may be written with underscores ({@code 200_000}). */
+  private static final List<Count> COUNTS = List.of(
+      new Count("smallRecords", 200_000, 20_000, "1 KB records"),
+      new Count("fhirRecords", 10_000, 2_000, "FHIR records"),
+      new Count("directSmallRecords", 10_000, 2_000, "1 KB records on the DirectRunner"),
+      new Count("directFhirRecords", 2_000, 500, "FHIR records on the DirectRunner"),
+      new Count("batches", 20, 4, "batches per run"),
+      new Count("warmupPercent", 25, 25, "records counted but not measured at the start of a run, in %, at most 90"),
+      new Count("latencyBatches", 40, 10, "batches of the latency phase"),
+      new Count("trackerBatches", 100_000, 5_000, "batches open at once in the tracker phase"),
+      new Count("completionDelay", 1_000, 1_000, "the job's --batchCompletionDelay in ms"));
+
+  /** Adds the whole-number options to a command (they are read back by {@link Options#toConfig}). */
+  static void addCounts(CommandSpec spec) {
+    for (Count count : COUNTS) {
+      spec.addOption(OptionSpec.builder("--" + count.name()).paramLabel("N").type(String.class)
+          .description(count.what() + " (default " + count.full()
+              + (count.quick() == count.full() ? "" : "; with --quick " + count.quick()) + ")")
+          .build());
+    }
+  }
+
+  /** The options but the whole numbers ({@link #addCounts}), as a picocli mixin. */
+  static final class Options {
+    @Option(names = "--quick", description = "every size smaller: a smoke run")
+    boolean quick;
+
+    @Option(names = "--runners", defaultValue = "direct,flink",
+        description = "direct,flink (default); empty: the baseline only")
+    String runners;
+
+    @Option(names = "--cases", defaultValue = DEFAULT_CASES, description = "validator/data[/at-least-once],...")
+    String cases;
+
+    @Option(names = "--jobHeap", defaultValue = "4g", description = "the job's -Xmx (default 4g)")
+    String jobHeap;
+
+    @Option(names = "--fhirSample", defaultValue = "data/synthea-sample-200.ndjson", description = "NDJSON sample")
+    Path fhirSample;
+
+    @Option(names = "--results", paramLabel = "DIR", description = "default bench-results/<time>")
+    Path results;
+
+    @Option(names = "--copyProducer", paramLabel = "'k=v k=v'", description = "the baseline producer's settings")
+    String copyProducer = "";
+
+    @Option(names = "--jobArgs", paramLabel = "'--opt=v ...'", description = "more job options")
+    String jobArgs = "";
+
+    @Option(names = "--jobJvm", paramLabel = "'-X...'", description = "more JVM options for the job")
+    String jobJvm = "";
+
+    @Option(names = "--directClasspath", paramLabel = "CP", description = "required for the direct runner")
+    String directClasspath;
+
+    @Option(names = "--flinkJar", paramLabel = "JAR", description = "required for the flink runner")
+    Path flinkJar;
+
+    /**
+     * The settings, with the whole numbers from {@code spec} (the command {@link #addCounts} added them to); an
+     * IllegalArgumentException, one line naming the option, when they do not fit.
+     */
+    BenchConfig toConfig(CommandSpec spec) {
+      Map<String, Integer> counts = new HashMap<>();
+      for (Count count : COUNTS) {
+        String value = spec.findOption("--" + count.name()).getValue();
+        counts.put(count.name(), intOption(count.name(), value, quick ? count.quick() : count.full()));
       }
-      int eq = arg.indexOf('=');
-      given.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
+      String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+      BenchConfig config = new BenchConfig(
+          counts.get("smallRecords"),
+          counts.get("fhirRecords"),
+          counts.get("directSmallRecords"),
+          counts.get("directFhirRecords"),
+          counts.get("batches"),
+          counts.get("warmupPercent"),
+          runners.isBlank() ? List.of() : List.of(runners.split(",")),
+          counts.get("latencyBatches"),
+          counts.get("trackerBatches"),
+          counts.get("completionDelay"),
+          jobHeap,
+          fhirSample,
+          results != null ? results : Path.of("bench-results/" + time),
+          directClasspath,
+          flinkJar,
+          words(copyProducer),
+          words(jobArgs),
+          words(jobJvm),
+          List.of(cases.split(",")));
+      if (config.warmupPercent() > 90) {
+        throw new IllegalArgumentException("--warmupPercent: at most 90 (some records must be measured)");
+      }
+      List<String> unknownRunners = new ArrayList<>(config.runners());
+      unknownRunners.removeAll(List.of("direct", "flink"));
+      if (!unknownRunners.isEmpty()) {
+        throw new IllegalArgumentException("--runners: unknown runner " + unknownRunners.get(0));
+      }
+      if (config.runners().contains("direct") && config.directClasspath() == null) {
+        throw new IllegalArgumentException("--directClasspath: required for the direct runner");
+      }
+      if (config.runners().contains("flink") && config.flinkJar() == null) {
+        throw new IllegalArgumentException("--flinkJar: required for the flink runner");
+      }
+      return config;
     }
-    boolean quick = Boolean.parseBoolean(given.remove("quick"));
-    String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    BenchConfig config = new BenchConfig(
-        intOption(given, "smallRecords", quick ? 20_000 : 200_000),
-        intOption(given, "fhirRecords", quick ? 2_000 : 10_000),
-        intOption(given, "directSmallRecords", quick ? 2_000 : 10_000),
-        intOption(given, "directFhirRecords", quick ? 500 : 2_000),
-        intOption(given, "batches", quick ? 4 : 20),
-        intOption(given, "warmupPercent", 25),
-        runners(given.getOrDefault("runners", "direct,flink")),
-        intOption(given, "latencyBatches", quick ? 10 : 40),
-        intOption(given, "trackerBatches", quick ? 5_000 : 100_000),
-        intOption(given, "completionDelay", 1_000),
-        given.getOrDefault("jobHeap", "4g"),
-        Path.of(given.getOrDefault("fhirSample", "data/synthea-sample-200.ndjson")),
-        Path.of(given.getOrDefault("results", "bench-results/" + time)),
-        given.get("directClasspath"),
-        given.containsKey("flinkJar") ? Path.of(given.get("flinkJar")) : null,
-        words(given.getOrDefault("copyProducer", "")),
-        words(given.getOrDefault("jobArgs", "")),
-        words(given.getOrDefault("jobJvm", "")),
-        List.of(given.getOrDefault("cases", DEFAULT_CASES).split(",")));
-    for (String known : List.of("smallRecords", "fhirRecords", "directSmallRecords", "directFhirRecords", "batches",
-        "warmupPercent", "runners", "latencyBatches", "trackerBatches", "completionDelay", "jobHeap", "fhirSample",
-        "results", "directClasspath", "flinkJar", "copyProducer", "jobArgs", "jobJvm", "cases")) {
-      given.remove(known);
+  }
+
+  /** The settings {@code args} give; an IllegalArgumentException naming the problem. */
+  static BenchConfig parse(String... args) {
+    Options options = new Options();
+    CommandLine command = new CommandLine(options);
+    addCounts(command.getCommandSpec());
+    try {
+      command.parseArgs(args);
+    } catch (ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
-    if (!given.isEmpty()) {
-      throw new IllegalArgumentException("unknown option --" + given.keySet().iterator().next() + "\n" + USAGE);
-    }
-    if (config.warmupPercent() > 90) {
-      throw new IllegalArgumentException("--warmupPercent: at most 90 (some records must be measured)");
-    }
-    List<String> unknownRunners = new ArrayList<>(config.runners());
-    unknownRunners.removeAll(List.of("direct", "flink"));
-    if (!unknownRunners.isEmpty()) {
-      throw new IllegalArgumentException("--runners: unknown runner " + unknownRunners.get(0));
-    }
-    if (config.runners().contains("direct") && config.directClasspath() == null) {
-      throw new IllegalArgumentException("--directClasspath: required for the direct runner");
-    }
-    if (config.runners().contains("flink") && config.flinkJar() == null) {
-      throw new IllegalArgumentException("--flinkJar: required for the flink runner");
-    }
-    return config;
+    return options.toConfig(command.getCommandSpec());
   }
 
   private static List<String> words(String list) {
     return list.isBlank() ? List.of() : List.of(list.trim().split("\\s+"));
   }
 
-  private static List<String> runners(String list) {
-    return list.isBlank() ? List.of() : List.of(list.split(","));
-  }
-
-  private static int intOption(Map<String, String> given, String name, int fallback) {
-    String value = given.get(name);
+  private static int intOption(String name, String value, int fallback) {
     try {
       int parsed = value == null ? fallback : Integer.parseInt(value.replace("_", ""));
       if (parsed < 0) {

@@ -1,7 +1,9 @@
 package org.hri.bench;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -12,6 +14,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.hri.cli.Tool;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The baseline: a plain consumer→producer loop that copies a topic with its keys and headers — the most any
@@ -20,26 +25,40 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * second, like the Flink job's
  * checkpoints, it flushes the producer and then commits the consumer's offsets: at least once.
  *
- * <p>{@code KafkaCopy <brokers> <from> <to> <records> [producer-config=value ...]} exits once it has copied
- * that many records; the optional producer settings override the job's (to measure their effect).
+ * <p>{@code KafkaCopy --brokers=B --from=TOPIC --to=TOPIC --records=N [--producer=key=value ...]} exits once it
+ * has copied that many records; the optional producer settings override the job's (to measure their effect).
  */
-public final class KafkaCopy {
+@Command(name = "KafkaCopy", description = "The benchmark's baseline: copies N records.")
+public final class KafkaCopy extends Tool {
   private static final long COMMIT_INTERVAL_MS = 1_000;
+
+  @Option(names = "--brokers", required = true, description = "Kafka bootstrap servers")
+  private String brokers;
+
+  @Option(names = "--from", required = true, paramLabel = "TOPIC", description = "the topic to copy")
+  private String from;
+
+  @Option(names = "--to", required = true, paramLabel = "TOPIC", description = "the topic to write")
+  private String to;
+
+  @Option(names = "--records", required = true, paramLabel = "N", description = "stop after this many")
+  private long records;
+
+  @Option(names = "--producer", paramLabel = "KEY=VALUE", description = "a producer setting (repeatable)")
+  private Map<String, String> producerSettings = new LinkedHashMap<>();
 
   private KafkaCopy() {}
 
   public static void main(String[] args) {
-    if (args.length < 4) {
-      System.err.println("usage: KafkaCopy <brokers> <from-topic> <to-topic> <records> [producer-config=value ...]");
-      System.exit(2);
-    }
-    String brokers = args[0];
-    String to = args[2];
-    long records = Long.parseLong(args[3]);
+    System.exit(new KafkaCopy().execute(args, System.out, System.err));
+  }
+
+  @Override
+  public Integer call() {
 
     Properties consumerConfig = new Properties();
     consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-    consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-copy-" + args[1]);
+    consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-copy-" + from);
     consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     Properties producerConfig = new Properties();
@@ -48,9 +67,7 @@ public final class KafkaCopy {
     producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 10_485_760);
-    for (int i = 4; i < args.length; i++) {
-      producerConfig.put(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
-    }
+    producerConfig.putAll(producerSettings);
 
     long copied = 0;
     long lastCommit = System.currentTimeMillis();
@@ -58,7 +75,7 @@ public final class KafkaCopy {
             new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
-      consumer.subscribe(List.of(args[1]));
+      consumer.subscribe(List.of(from));
       while (copied < records) {
         ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(100));
         for (ConsumerRecord<byte[], byte[]> record : polled) {
@@ -74,6 +91,6 @@ public final class KafkaCopy {
       producer.flush();
       consumer.commitSync();
     }
-    System.exit(0);
+    return 0;
   }
 }

@@ -1,5 +1,9 @@
 package org.hri.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -31,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -48,8 +53,11 @@ import java.util.function.Predicate;
  * }</pre>
  *
  * <p>Endpoints: {@code POST /oauth/token}; {@code GET /hri/tenants/{t}/batches/{b}}; {@code PUT
- * /hri/tenants/{t}/batches/{b}/action/processingComplete} and {@code .../action/fail}. Batch calls need a
- * bearer token this server issued (else 401). Errors carry an ErrorDetail body {@code {"errorEventId",
+ * /hri/tenants/{t}/batches/{b}/action/processingComplete} and {@code .../action/fail} (the pipeline's calls);
+ * {@code POST /hri/tenants/{t}/batches}, {@code PUT .../action/sendComplete} and {@code .../action/terminate}
+ * (a Data Integrator's calls; what the pipeline would then decide is up to the test, see
+ * {@link #onSendComplete}). Batch calls need a bearer token this server issued (else 401) unless
+ * {@link #acceptCallsWithoutToken()}. Errors carry an ErrorDetail body {@code {"errorEventId",
  * "errorDescription"}}. The tenant in the path is not checked: batches are stored by id only.
  */
 public final class FakeManagementApi implements AutoCloseable {
@@ -58,16 +66,21 @@ public final class FakeManagementApi implements AutoCloseable {
       Set.of("host", "connection", "accept", "user-agent", "content-length");
 
   private static final DateTimeFormatter HRI_DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
   private final ExecutorService executor;
   private final String origin;
   private final List<Request> requests = new ArrayList<>(); // guarded by this
   private final List<Script> scripts = new ArrayList<>(); // guarded by this
-  private final Map<String, Map<String, Object>> batches = new HashMap<>(); // guarded by this
+  private final Map<String, ObjectNode> batches = new HashMap<>(); // guarded by this
   private final Set<String> issuedTokens = new HashSet<>(); // guarded by this
   private Long tokenExpiresInSeconds = 3600L; // guarded by this; null leaves expires_in out
   private Consumer<String> batchListener = json -> {}; // guarded by this
+  private boolean tokenRequired = true; // guarded by this
+  private int batchesCreated; // guarded by this
+  private Runnable onCreate = () -> {}; // guarded by this
+  private Function<JsonNode, Verdict> verdicts = batch -> Verdict.none(); // guarded by this
 
   /** One request as the server saw it. Header names are lower case; the path is raw (still encoded). */
   public record Request(String method, String url, String path, Map<String, List<String>> headers, String body) {
@@ -88,6 +101,15 @@ public final class FakeManagementApi implements AutoCloseable {
       return names;
     }
 
+    /** The body parsed as JSON; an AssertionError when it is not JSON. */
+    public JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (JsonProcessingException e) {
+        throw new AssertionError("not JSON: " + body, e);
+      }
+    }
+
     /** The body decoded as an {@code application/x-www-form-urlencoded} form. */
     public Map<String, String> form() {
       Map<String, String> form = new LinkedHashMap<>();
@@ -101,6 +123,30 @@ public final class FakeManagementApi implements AutoCloseable {
         form.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
       }
       return form;
+    }
+  }
+
+  /**
+   * What the pipeline makes of a batch once the Data Integrator has called sendComplete: a final status
+   * ({@code completed} or {@code failed}) with its counts, or {@link #none()}, the batch stays
+   * {@code sendCompleted} (until a processingComplete or fail call, as with the real API).
+   */
+  public record Verdict(String status, long actual, long invalid, String failureMessage) {
+    public static Verdict completed(long actual, long invalid) {
+      return new Verdict("completed", actual, invalid, null);
+    }
+
+    public static Verdict failed(long actual, long invalid, String failureMessage) {
+      return new Verdict("failed", actual, invalid, failureMessage);
+    }
+
+    public static Verdict none() {
+      return new Verdict(null, 0, 0, null);
+    }
+
+    /** Every record valid: the counts are the batch's {@code expectedRecordCount}. */
+    public static Verdict allValid(JsonNode batch) {
+      return completed(batch.path("expectedRecordCount").asLong(), 0);
     }
   }
 
@@ -170,17 +216,44 @@ public final class FakeManagementApi implements AutoCloseable {
 
   /** Stores (or replaces) a batch; {@code json} is the batch document as GET returns it. */
   public synchronized void putBatch(String batchId, String json) {
-    batches.put(batchId, MiniJson.parseObject(json));
+    ObjectNode batch = parseObjectOrNull(json);
+    if (batch == null) {
+      throw new IllegalArgumentException("Not a JSON object: " + json);
+    }
+    batches.put(batchId, batch);
   }
 
   /** The stored batch document, as GET would return it. */
   public synchronized Optional<String> batchJson(String batchId) {
-    return Optional.ofNullable(batches.get(batchId)).map(MiniJson::write);
+    return Optional.ofNullable(batches.get(batchId)).map(JsonNode::toString);
   }
 
   /** The stored batch's {@code status}, e.g. {@code "completed"}. */
   public synchronized Optional<String> batchStatus(String batchId) {
-    return Optional.ofNullable(batches.get(batchId)).map(batch -> (String) batch.get("status"));
+    return Optional.ofNullable(batches.get(batchId)).map(batch -> batch.path("status").asText(null));
+  }
+
+  /** The ids of the stored batches, those created through the API included. */
+  public synchronized Set<String> batchIds() {
+    return Set.copyOf(batches.keySet());
+  }
+
+  /**
+   * Decides each batch's fate when sendComplete is called ({@link Verdict#none()} until this is called); the
+   * function gets the batch document, status {@code sendCompleted}, and runs on the server's thread.
+   */
+  public synchronized void onSendComplete(Function<JsonNode, Verdict> verdicts) {
+    this.verdicts = verdicts;
+  }
+
+  /** Runs {@code action} while a create batch request is served, before the answer is sent. */
+  public synchronized void onCreate(Runnable action) {
+    this.onCreate = action;
+  }
+
+  /** Batch calls no longer need a bearer token (a Data Integrator without OAuth). */
+  public synchronized void acceptCallsWithoutToken() {
+    this.tokenRequired = false;
   }
 
   /**
@@ -356,27 +429,34 @@ public final class FakeManagementApi implements AutoCloseable {
     if (request.method().equals("POST") && segments.equals(List.of("", "oauth", "token"))) {
       return token();
     }
-    boolean batchPath =
-        segments.size() >= 6 && segments.get(1).equals("hri") && segments.get(2).equals("tenants")
+    boolean batchesPath =
+        segments.size() >= 5 && segments.get(1).equals("hri") && segments.get(2).equals("tenants")
             && segments.get(4).equals("batches");
-    if (!batchPath) {
+    if (!batchesPath) {
       return error(404, "Not found");
     }
     String tenant = segments.get(3);
-    String batchId = segments.get(5);
     String auth = request.header("authorization");
-    if (auth == null || !auth.startsWith("Bearer ") || !issuedTokens.contains(auth.substring("Bearer ".length()))) {
+    boolean validToken =
+        auth != null && auth.startsWith("Bearer ") && issuedTokens.contains(auth.substring("Bearer ".length()));
+    if (tokenRequired && !validToken) {
       return error(401, "Unauthorized");
     }
+    if (segments.size() == 5 && request.method().equals("POST")) {
+      return create(tenant, request.body());
+    }
+    String batchId = segments.size() >= 6 ? segments.get(5) : "";
     if (segments.size() == 6 && request.method().equals("GET")) {
       return getBatch(tenant, batchId);
     }
     if (segments.size() == 8 && segments.get(6).equals("action") && request.method().equals("PUT")) {
-      switch (segments.get(7)) {
+      String action = segments.get(7);
+      switch (action) {
         case "processingComplete":
-          return processingComplete(tenant, batchId, request.body());
         case "fail":
-          return fail(tenant, batchId, request.body());
+        case "sendComplete":
+        case "terminate":
+          return action(tenant, batchId, action, parseObjectOrNull(request.body()));
         default:
           break;
       }
@@ -387,80 +467,113 @@ public final class FakeManagementApi implements AutoCloseable {
   private Response token() {
     String token = "token-" + (issuedTokens.size() + 1);
     issuedTokens.add(token);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("access_token", token);
-    body.put("token_type", "Bearer");
+    ObjectNode body = JSON.createObjectNode().put("access_token", token).put("token_type", "Bearer");
     if (tokenExpiresInSeconds != null) {
       body.put("expires_in", tokenExpiresInSeconds);
     }
-    return new Response(200, MiniJson.write(body), null);
+    return new Response(200, body.toString(), null);
+  }
+
+  private Response create(String tenant, String body) {
+    ObjectNode request = parseObjectOrNull(body);
+    if (request == null || !request.path("name").isTextual() || !request.path("topic").isTextual()
+        || !request.path("dataType").isTextual()) {
+      return error(400, "Invalid request");
+    }
+    String id = "batch-" + ++batchesCreated;
+    ObjectNode batch = JSON.createObjectNode()
+        .put("id", id)
+        .put("name", request.get("name").asText())
+        .put("integratorId", "NoAuthUnkIntegrator")
+        .put("topic", request.get("topic").asText())
+        .put("dataType", request.get("dataType").asText())
+        .put("status", "started")
+        .put("startDate", now());
+    long threshold = request.path("invalidThreshold").asLong(0);
+    batch.put("invalidThreshold", threshold == 0 ? -1 : threshold);
+    if (request.has("metadata")) {
+      batch.set("metadata", request.get("metadata"));
+    }
+    batches.put(id, batch);
+    onCreate.run();
+    return new Response(201, JSON.createObjectNode().put("id", id).toString(), batch.toString());
   }
 
   private Response getBatch(String tenant, String batchId) {
-    Map<String, Object> batch = batches.get(batchId);
+    ObjectNode batch = batches.get(batchId);
     if (batch == null) {
       return error(404, notFound(tenant, batchId));
     }
-    return new Response(200, MiniJson.write(batch), null);
+    return new Response(200, batch.toString(), null);
   }
 
-  private Response processingComplete(String tenant, String batchId, String body) {
-    Map<String, Object> request = parseOrNull(body);
-    Long actual = count(request, "actualRecordCount");
-    Long invalid = count(request, "invalidRecordCount");
-    if (actual == null || invalid == null) {
+  /** The four actions on a batch: each checks its body, then the batch's status, then changes it. */
+  private Response action(String tenant, String batchId, String action, ObjectNode body) {
+    Long actual = count(body, "actualRecordCount");
+    Long invalid = count(body, "invalidRecordCount");
+    JsonNode message = body == null ? null : body.get("failureMessage");
+    boolean valid = switch (action) {
+      case "processingComplete" -> actual != null && invalid != null;
+      case "fail" -> actual != null && invalid != null && message != null && message.isTextual()
+          && !message.asText().isEmpty();
+      case "sendComplete" -> count(body, "expectedRecordCount") != null;
+      default -> true;
+    };
+    if (!valid) {
       return error(400, "Invalid request");
     }
-    Map<String, Object> batch = batches.get(batchId);
+    ObjectNode batch = batches.get(batchId);
     if (batch == null) {
       return error(404, "error getting current Batch Status: " + notFound(tenant, batchId));
     }
-    Object status = batch.get("status");
-    if (!"sendCompleted".equals(status)) {
-      return error(409, "processingComplete failed, batch is in '" + status + "' state");
+    String status = batch.path("status").asText();
+    boolean allowed = switch (action) {
+      case "processingComplete" -> status.equals("sendCompleted");
+      case "fail" -> !status.equals("terminated") && !status.equals("failed");
+      default -> status.equals("started");
+    };
+    if (!allowed) {
+      String name = action.equals("fail") ? "'fail'" : action;
+      return error(409, name + " failed, batch is in '" + status + "' state");
     }
-    batch.put("status", "completed");
-    batch.put("actualRecordCount", actual);
-    batch.put("invalidRecordCount", invalid);
-    batch.put("endDate", now());
-    return new Response(200, "", MiniJson.write(batch));
+    switch (action) {
+      case "processingComplete" -> finish(batch, "completed", actual, invalid, null);
+      case "fail" -> finish(batch, "failed", actual, invalid, message.asText());
+      case "terminate" -> batch.put("status", "terminated").put("endDate", now());
+      default -> {
+        long expected = count(body, "expectedRecordCount");
+        batch.put("status", "sendCompleted").put("recordCount", expected).put("expectedRecordCount", expected);
+        Verdict verdict = verdicts.apply(batch.deepCopy());
+        if (verdict.status() != null) {
+          finish(batch, verdict.status(), verdict.actual(), verdict.invalid(), verdict.failureMessage());
+        }
+      }
+    }
+    return new Response(200, "", batch.toString());
   }
 
-  private Response fail(String tenant, String batchId, String body) {
-    Map<String, Object> request = parseOrNull(body);
-    Long actual = count(request, "actualRecordCount");
-    Long invalid = count(request, "invalidRecordCount");
-    Object message = request == null ? null : request.get("failureMessage");
-    if (actual == null || invalid == null || !(message instanceof String) || ((String) message).isEmpty()) {
-      return error(400, "Invalid request");
-    }
-    Map<String, Object> batch = batches.get(batchId);
-    if (batch == null) {
-      return error(404, "error getting current Batch Status: " + notFound(tenant, batchId));
-    }
-    Object status = batch.get("status");
-    if ("terminated".equals(status) || "failed".equals(status)) {
-      return error(409, "'fail' failed, batch is in '" + status + "' state");
-    }
-    batch.put("status", "failed");
+  private static void finish(ObjectNode batch, String status, long actual, long invalid, String failureMessage) {
+    batch.put("status", status);
     batch.put("actualRecordCount", actual);
     batch.put("invalidRecordCount", invalid);
-    batch.put("failureMessage", message);
+    if (failureMessage != null) {
+      batch.put("failureMessage", failureMessage);
+    }
     batch.put("endDate", now());
-    return new Response(200, "", MiniJson.write(batch));
   }
 
-  private static Map<String, Object> parseOrNull(String body) {
+  private static ObjectNode parseObjectOrNull(String body) {
     try {
-      return MiniJson.parseObject(body);
-    } catch (IllegalArgumentException e) {
+      return JSON.readTree(body) instanceof ObjectNode object ? object : null;
+    } catch (JsonProcessingException e) {
       return null;
     }
   }
 
-  private static Long count(Map<String, Object> request, String field) {
-    Object value = request == null ? null : request.get(field);
-    return value instanceof Long count && count >= 0 ? count : null;
+  private static Long count(ObjectNode request, String field) {
+    JsonNode value = request == null ? null : request.get(field);
+    return value != null && value.isIntegralNumber() && value.canConvertToLong() && value.asLong() >= 0
+        ? value.asLong() : null;
   }
 
   private static String notFound(String tenant, String batchId) {
@@ -472,10 +585,10 @@ public final class FakeManagementApi implements AutoCloseable {
   }
 
   private static Response error(int status, String description) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("errorEventId", UUID.randomUUID().toString());
-    body.put("errorDescription", description);
-    return new Response(status, MiniJson.write(body), null);
+    ObjectNode body = JSON.createObjectNode()
+        .put("errorEventId", UUID.randomUUID().toString())
+        .put("errorDescription", description);
+    return new Response(status, body.toString(), null);
   }
 
   private static String defaultDescription(int status) {

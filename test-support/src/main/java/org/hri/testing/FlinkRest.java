@@ -1,5 +1,7 @@
 package org.hri.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -11,18 +13,19 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
  * Flink's own statistics of a job on an embedded Flink (Beam's {@code --flinkMaster=[local]}), read from the
  * mini cluster's REST API: checkpoints completed, failed and restored, and restarts. {@link #configure} writes a
  * Flink configuration directory whose REST endpoint listens on a free loopback port; the job gets it with
- * {@link #confDirArg()} ({@code --flinkConfDir}). Independent of Flink's classes: plain HTTP and JSON.
+ * {@link #confDirArg()} ({@code --flinkConfDir}). Independent of Flink's classes: plain HTTP and Jackson.
  */
 public final class FlinkRest {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path confDir;
   private final URI base;
@@ -155,12 +158,13 @@ public final class FlinkRest {
 
   private boolean allTasksRunningOrFinished(String jobId) {
     try {
-      List<?> vertices = (List<?>) object(get("jobs/" + jobId)).get("vertices");
-      for (Object vertex : vertices) {
-        Map<?, ?> tasks = (Map<?, ?>) ((Map<?, ?>) vertex).get("tasks");
-        for (Map.Entry<?, ?> state : tasks.entrySet()) {
+      JsonNode vertices = json(get("jobs/" + jobId)).path("vertices");
+      for (JsonNode vertex : vertices) {
+        Iterator<Map.Entry<String, JsonNode>> states = vertex.path("tasks").fields();
+        while (states.hasNext()) {
+          Map.Entry<String, JsonNode> state = states.next();
           boolean settled = "RUNNING".equals(state.getKey()) || "FINISHED".equals(state.getKey());
-          if (!settled && ((Number) state.getValue()).longValue() > 0) {
+          if (!settled && state.getValue().asLong() > 0) {
             return false;
           }
         }
@@ -172,17 +176,16 @@ public final class FlinkRest {
   }
 
   private JobStats readOnce() throws IOException {
-    List<?> jobs = (List<?>) object(get("jobs")).get("jobs");
-    if (jobs == null || jobs.size() != 1) {
+    JsonNode jobs = json(get("jobs")).path("jobs");
+    if (jobs.size() != 1) {
       return null;
     }
-    String id = (String) ((Map<?, ?>) jobs.get(0)).get("id");
-    Map<?, ?> counts = (Map<?, ?>) object(get("jobs/" + id + "/checkpoints")).get("counts");
+    String id = jobs.get(0).path("id").asText();
+    JsonNode counts = json(get("jobs/" + id + "/checkpoints")).get("counts");
     Long restarts = null;
-    for (Object metric : (List<?>) MiniJson.parse(get("jobs/" + id + "/metrics?get=numRestarts"))) {
-      Map<?, ?> m = (Map<?, ?>) metric;
-      if ("numRestarts".equals(m.get("id"))) {
-        restarts = Long.parseLong(String.valueOf(m.get("value")));
+    for (JsonNode metric : json(get("jobs/" + id + "/metrics?get=numRestarts"))) {
+      if ("numRestarts".equals(metric.path("id").asText())) {
+        restarts = Long.parseLong(metric.path("value").asText());
       }
     }
     if (counts == null || restarts == null) {
@@ -192,16 +195,16 @@ public final class FlinkRest {
         restarts);
   }
 
-  private static long number(Map<?, ?> object, String field) {
-    Object value = object.get(field);
-    if (!(value instanceof Number n)) {
+  private static long number(JsonNode object, String field) {
+    JsonNode value = object.get(field);
+    if (value == null || !value.isNumber()) {
       throw new IllegalStateException("no number " + field + " in " + object);
     }
-    return n.longValue();
+    return value.asLong();
   }
 
-  private static Map<String, Object> object(String json) {
-    return MiniJson.parseObject(json);
+  private static JsonNode json(String text) throws IOException {
+    return JSON.readTree(text);
   }
 
   /** The body of {@code GET <path>} (relative to the REST root, e.g. {@code jobs/<id>/config}); 200 only. */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -211,15 +212,54 @@ class FakeManagementApiTest {
   }
 
   @Test
-  void miniJsonRoundTrips() {
-    String json = "{\"s\":\"a\\\"b\\\\c\\n\\u0001中\",\"n\":-12,\"d\":1.5E3,\"t\":true,\"f\":false,\"z\":null,"
-        + "\"o\":{},\"l\":[]}";
-    Map<String, Object> parsed = MiniJson.parseObject(json);
-    assertThat(parsed.get("s"), is("a\"b\\c\n\u0001中"));
-    assertThat(parsed.get("n"), is(-12L));
-    assertThat(parsed.get("d"), is(1500.0));
-    assertThat(MiniJson.parseObject(MiniJson.write(parsed)), is(parsed));
-    assertThrows(IllegalArgumentException.class, () -> MiniJson.parse("{\"a\":1"));
-    assertThrows(IllegalArgumentException.class, () -> MiniJson.parse("{} x"));
+  void integratorCallsCreateSendCompleteAndTerminateBatches() throws Exception {
+    String batchesUrl = api.baseUrl() + "/tenants/t1/batches";
+    String create = "{\"name\":\"f.ndjson\",\"topic\":\"ingest.t1.di.in\",\"dataType\":\"fhir\","
+        + "\"invalidThreshold\":5,\"metadata\":{\"file\":\"f.ndjson\"}}";
+    HttpResponse<String> created = send("POST", batchesUrl, create, token);
+    assertThat(created.statusCode(), is(201));
+    assertThat(created.body(), is("{\"id\":\"batch-1\"}"));
+    assertThat(api.batchStatus("batch-1").orElseThrow(), is("started"));
+    assertThat(api.batchJson("batch-1").orElseThrow(), containsString("\"invalidThreshold\":5,"
+        + "\"metadata\":{\"file\":\"f.ndjson\"}"));
+    assertThat(send("POST", batchesUrl, "{\"name\":\"x\"}", token).statusCode(), is(400));
+
+    // No verdict by default: the batch waits for the pipeline's processingComplete or fail.
+    String sendComplete = batchUrl("batch-1") + "/action/sendComplete";
+    assertThat(send("PUT", sendComplete, "{}", token).statusCode(), is(400));
+    assertThat(send("PUT", sendComplete, "{\"expectedRecordCount\":4}", token).statusCode(), is(200));
+    assertThat(api.batchStatus("batch-1").orElseThrow(), is("sendCompleted"));
+    HttpResponse<String> again = send("PUT", sendComplete, "{\"expectedRecordCount\":4}", token);
+    assertThat(again.statusCode(), is(409));
+    assertThat(again.body(), containsString("sendComplete failed, batch is in 'sendCompleted' state"));
+    assertThat(send("PUT", batchUrl("batch-1") + "/action/terminate", "", token).statusCode(), is(409));
+
+    api.onSendComplete(batch -> batch.get("name").asText().startsWith("f")
+        ? FakeManagementApi.Verdict.failed(4, 3, "too many invalid") : FakeManagementApi.Verdict.allValid(batch));
+    send("POST", batchesUrl, create, token);
+    send("PUT", batchUrl("batch-2") + "/action/sendComplete", "{\"expectedRecordCount\":4}", token);
+    assertThat(api.batchStatus("batch-2").orElseThrow(), is("failed"));
+    assertThat(api.batchJson("batch-2").orElseThrow(), containsString("\"expectedRecordCount\":4,"
+        + "\"actualRecordCount\":4,\"invalidRecordCount\":3,\"failureMessage\":\"too many invalid\""));
+    send("POST", batchesUrl, create.replace("f.ndjson", "g.ndjson"), token);
+    send("PUT", batchUrl("batch-3") + "/action/sendComplete", "{\"expectedRecordCount\":4}", token);
+    assertThat(api.batchJson("batch-3").orElseThrow(), containsString("\"status\":\"completed\""));
+    assertThat(api.batchJson("batch-3").orElseThrow(), containsString("\"actualRecordCount\":4,"
+        + "\"invalidRecordCount\":0"));
+
+    send("POST", batchesUrl, create, token);
+    assertThat(send("PUT", batchUrl("batch-4") + "/action/terminate", "", token).statusCode(), is(200));
+    assertThat(api.batchStatus("batch-4").orElseThrow(), is("terminated"));
+    assertThat(api.batchIds(), is(Set.of("batch-1", "batch-2", "batch-3", "batch-4")));
+    assertThat(api.requests("POST", "/batches").get(0).json().get("dataType").asText(), is("fhir"));
+  }
+
+  @Test
+  void withoutTokensBatchCallsAreAcceptedWhenAsked() throws Exception {
+    api.putBatch("b1", batch("b1", "started"));
+    assertThat(send("GET", batchUrl("b1"), null, null).statusCode(), is(401));
+    api.acceptCallsWithoutToken();
+    assertThat(send("GET", batchUrl("b1"), null, null).statusCode(), is(200));
+    assertThrows(IllegalArgumentException.class, () -> api.putBatch("b2", "[1]"));
   }
 }

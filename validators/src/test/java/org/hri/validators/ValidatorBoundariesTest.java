@@ -26,7 +26,9 @@ class ValidatorBoundariesTest {
               "org.hri.validators..", "org.hri.pipeline.model..", "org.hri.pipeline.validation..",
               "org.apache.beam.sdk.options..", "java..", "com.fasterxml.jackson..", "org.slf4j..", "",
               // the libraries validators are built on
-              "ca.uhn.fhir..", "org.hl7.fhir..", "com.networknt.schema..");
+              "ca.uhn.fhir..", "org.hl7.fhir..", "com.networknt.schema..",
+              // scripts/validate's command line (ValidateCommand)
+              "org.hri.cli..", "picocli..");
 
   @ArchTest
   static final ArchRule validatorsKnowNoRunner =

@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.hri.cli.Tool;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Turns the JSON result of a JMH run of {@link ValidatorThroughput} and {@link ValidatorStartup}
@@ -27,37 +30,49 @@ import java.util.Map;
  * is the mean of {@link ValidatorStartup}'s forks, with their range. Prints the table and writes it, with the
  * machine, the JVM and the command, to OUT.md.
  *
- * <p>Usage: {@code JmhTable RESULT.json OUT.md [--command=TEXT] [--loadBefore=TEXT]}; the sample is
- * {@code -Dhri.jmh.sample} as for the benchmarks.
+ * <p>Usage: {@code JmhTable --results=RESULT.json --out=OUT.md [--command=TEXT] [--loadBefore=TEXT]}; the
+ * sample is {@code -Dhri.jmh.sample} as for the benchmarks.
  */
-public final class JmhTable {
+@Command(name = "JmhTable", description = "A markdown table of a JMH run of the validators.")
+public final class JmhTable extends Tool {
   private static final List<String> ORDER = List.of(BenchValidators.PASSTHROUGH, BenchValidators.JSON,
       BenchValidators.JSON_SCHEMA, BenchValidators.FHIR_STRUCTURAL, BenchValidators.FHIR_PROFILE);
   private static final String THROUGHPUT = ValidatorThroughput.class.getName() + ".";
   private static final String STARTUP = ValidatorStartup.class.getName() + ".";
 
+  @Option(names = "--results", required = true, paramLabel = "RESULT.json", description = "JMH's -rf json output")
+  private Path resultsFile;
+
+  @Option(names = "--out", required = true, paramLabel = "OUT.md", description = "where the table goes")
+  private Path outFile;
+
+  @Option(names = "--command", paramLabel = "TEXT", description = "the command that ran JMH, for the document")
+  private String command;
+
+  @Option(names = "--loadBefore", paramLabel = "TEXT", description = "the load average before the run")
+  private String loadBefore;
+
   private JmhTable() {}
 
-  public static void main(String[] args) throws IOException {
-    List<String> positional = new ArrayList<>();
-    Map<String, String> options = new LinkedHashMap<>();
-    for (String arg : args) {
-      if (arg.startsWith("--") && arg.contains("=")) {
-        options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      } else {
-        positional.add(arg);
-      }
-    }
-    if (positional.size() != 2) {
-      System.err.println("usage: JmhTable RESULT.json OUT.md [--command=TEXT] [--loadBefore=TEXT]");
-      System.exit(2);
-    }
-    JsonNode results = new ObjectMapper().readTree(Path.of(positional.get(0)).toFile());
+  public static void main(String[] args) {
+    System.exit(new JmhTable().execute(args, System.out, System.err));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    JsonNode results = new ObjectMapper().readTree(resultsFile.toFile());
     String table = table(results);
-    System.out.println(table);
-    Path out = Path.of(positional.get(1));
-    Files.writeString(out, document(results, table, options), StandardCharsets.UTF_8);
-    System.out.println("(written to " + out + ")");
+    out.println(table);
+    Map<String, String> options = new LinkedHashMap<>();
+    if (command != null) {
+      options.put("command", command);
+    }
+    if (loadBefore != null) {
+      options.put("loadBefore", loadBefore);
+    }
+    Files.writeString(outFile, document(results, table, options), StandardCharsets.UTF_8);
+    out.println("(written to " + outFile + ")");
+    return 0;
   }
 
   static String table(JsonNode results) {

@@ -16,26 +16,48 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.hri.cli.Tool;
 import org.hri.pipeline.model.HriRecord;
 import org.hri.pipeline.validation.LocalValidator;
 import org.hri.pipeline.validation.ValidateRecords;
 import org.hri.pipeline.validation.ValidationResult;
 import org.hri.pipeline.validation.Validators;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /**
  * Validates records without Kafka: {@code --validator=NAME [validator options] FILE}. FILE holds one record
  * body per line (NDJSON; {@code -} reads standard input). Prints one JSON object per input line, in input order:
  * {@code {"line": N, "valid": true}} or {@code {"line": N, "valid": false, "failure": "..."}}.
  *
- * <p>Exit code 0 when every record is valid, 1 when any is invalid, 2 on a usage error (one line on standard
- * error). Only the validator runs: there are no batches here, so no batch checks. Prints nothing of the records
- * but what the validator's failure texts say.
+ * <p>Exit code 0 when every record is valid, 1 when any is invalid, 2 on a usage error (the problem and the usage
+ * on standard error). Only the validator runs: there are no batches here, so no batch checks. Prints nothing of
+ * the records but what the validator's failure texts say.
  */
-public final class ValidateCommand {
-  static final String USAGE = "usage: validate --validator=NAME [validator options] FILE  (FILE: NDJSON, - for standard input)";
+@Command(name = "validate",
+    description = {"Validates records without Kafka: one JSON line per input line, in order,",
+        "{\"line\": N, \"valid\": true|false, \"failure\": \"...\"}. Any other --name=value is a validator option."},
+    exitCodeList = {"0:every record is valid", "1:a record is invalid", "2:usage error"})
+public final class ValidateCommand extends Tool {
   static final String TOPIC = "validate";
 
-  private ValidateCommand() {}
+  @Option(names = "--validator", required = true, paramLabel = "NAME",
+      description = "passthrough, json, json-schema, fhir or another registered name")
+  private String validatorName;
+
+  @Parameters(paramLabel = "FILE", arity = "1", description = "NDJSON: one record body per line; - for standard input")
+  private String file;
+
+  /** The validator's own options ({@code --jsonSchema=...}), and anything else not known here. */
+  @Unmatched private List<String> unmatched = new ArrayList<>();
+
+  private final InputStream stdin;
+
+  private ValidateCommand(InputStream stdin) {
+    this.stdin = stdin;
+  }
 
   public static void main(String[] args) {
     int code = run(args, System.in, System.out, System.err);
@@ -45,42 +67,34 @@ public final class ValidateCommand {
 
   /** Runs the command; returns its exit code. */
   public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
-    String validatorName = null;
-    String file = null;
+    return new ValidateCommand(stdin).execute(args, out, err);
+  }
+
+  @Override
+  public Integer call() {
     List<String> options = new ArrayList<>();
-    for (String arg : args) {
-      if (arg.equals("--help") || arg.equals("-h")) {
-        out.println(USAGE);
-        return 0;
-      } else if (arg.startsWith("--validator=")) {
-        validatorName = arg.substring("--validator=".length());
-      } else if (arg.startsWith("--")) {
-        options.add(arg);
-      } else if (file == null) {
-        file = arg;
-      } else {
-        return usage(err, "more than one FILE");
+    for (String arg : unmatched) {
+      if (!arg.startsWith("--")) {
+        throw usage("more than one FILE");
       }
+      options.add(arg);
     }
-    if (validatorName == null || validatorName.isEmpty()) {
-      return usage(err, "--validator=NAME is required");
-    }
-    if (file == null) {
-      return usage(err, "FILE is required");
+    if (validatorName.isEmpty()) {
+      throw usage("--validator=NAME is required");
     }
     ValidateRecords validation;
     try {
       PipelineOptions pipelineOptions = PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create();
       validation = Validators.byName(validatorName, pipelineOptions);
     } catch (IllegalArgumentException e) {
-      return usage(err, e.getMessage());
+      throw usage(e.getMessage());
     }
     BufferedReader reader;
     try {
       InputStream in = file.equals("-") ? stdin : Files.newInputStream(Path.of(file));
       reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {
-      return usage(err, "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+      throw usage("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
     }
     try (LocalValidator validator = open(validation, validatorName);
         JsonGenerator json = new JsonFactory().createGenerator((OutputStream) new NonClosing(out))) {
@@ -104,7 +118,7 @@ public final class ValidateCommand {
       }
       return allValid ? 0 : 1;
     } catch (SetupFailed e) {
-      return usage(err, e.getMessage());
+      throw usage(e.getMessage());
     } catch (IOException e) {
       err.println("validate: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
       return 2;
@@ -128,12 +142,6 @@ public final class ValidateCommand {
     } catch (Exception e) {
       throw new SetupFailed("validator " + name + " failed to set up: " + e.getClass().getName() + ": " + e.getMessage());
     }
-  }
-
-  private static int usage(PrintStream err, String problem) {
-    err.println("validate: " + problem);
-    err.println(USAGE);
-    return 2;
   }
 
   private static final class SetupFailed extends Exception {

@@ -59,22 +59,24 @@ class ValidateCommandTest {
   }
 
   @Test
-  void usageErrorsExitTwoWithOneLineNamingTheProblem() throws Exception {
+  void usageErrorsExitTwoWithALineNamingTheProblemThenTheUsage() throws Exception {
     assertThat(run("", "-"), is(2));
-    assertThat(err(), startsWith("validate: --validator=NAME is required\nusage: "));
+    assertThat(err(), startsWith("Missing required option: '--validator=NAME'\nUsage: validate "));
     assertThat(run("", "--validator=json"), is(2));
-    assertThat(err(), startsWith("validate: FILE is required\n"));
+    assertThat(err(), startsWith("Missing required parameter: 'FILE'\n"));
     assertThat(run("", "--validator=json", "a", "b"), is(2));
-    assertThat(err(), startsWith("validate: more than one FILE\n"));
+    assertThat(err(), startsWith("more than one FILE\n"));
     assertThat(run("", "--validator=nope", "-"), is(2));
-    assertThat(err(), startsWith("validate: --validator: no validator named 'nope' (available: "));
+    assertThat(err(), startsWith("--validator: no validator named 'nope' (available: "));
     assertThat(run("", "--validator=json", "--noSuchOption=1", "-"), is(2));
     assertThat(err(), containsString("noSuchOption"));
     assertThat(run("", "--validator=json-schema", "-"), is(2));
-    assertThat(err(), startsWith("validate: --jsonSchema: required by --validator=json-schema"));
+    assertThat(err(), startsWith("--jsonSchema: required by --validator=json-schema"));
     assertThat(run("", "--validator=json", dir.resolve("missing.ndjson").toString()), is(2));
-    assertThat(err(), startsWith("validate: cannot read "));
+    assertThat(err(), startsWith("cannot read "));
     assertThat(out.toString(StandardCharsets.UTF_8), is(""));
+    assertThat(run("", "--help"), is(0));
+    assertThat(out.toString(StandardCharsets.UTF_8), startsWith("Usage: validate "));
   }
 
   @Test
