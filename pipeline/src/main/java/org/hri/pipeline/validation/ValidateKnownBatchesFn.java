@@ -1,6 +1,5 @@
 package org.hri.pipeline.validation;
 
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -15,27 +14,20 @@ import org.joda.time.Instant;
  * Validates records of batches the side input knows, in parallel and without a shuffle; records of batches
  * it does not know (yet) go to {@link #UNRESOLVED}, keyed by batch id.
  */
-final class ValidateKnownBatchesFn extends DoFn<HriRecord, HriRecord> {
+final class ValidateKnownBatchesFn extends RoutingFn<HriRecord> {
   static final TupleTag<KV<String, HriRecord>> UNRESOLVED = new TupleTag<>("unresolved") {};
 
-  private final RouteAndCount routing;
   private final PCollectionView<PublishedStatuses> batches;
   // The side input is read once per bundle: decoding it per record would cost more than validating.
   private transient PublishedStatuses statuses;
 
   ValidateKnownBatchesFn(RouteAndCount routing, PCollectionView<PublishedStatuses> batches) {
-    this.routing = routing;
+    super(routing);
     this.batches = batches;
   }
 
-  @Setup
-  public void setup() throws Exception {
-    routing.setup();
-  }
-
-  @StartBundle
-  public void startBundle() {
-    routing.startBundle();
+  @Override
+  protected void bundleStarted() {
     statuses = null;
   }
 
@@ -58,15 +50,5 @@ final class ValidateKnownBatchesFn extends DoFn<HriRecord, HriRecord> {
     } else {
       routing.route(record, batchId, status, timestamp, window, out);
     }
-  }
-
-  @FinishBundle
-  public void finishBundle(FinishBundleContext context) {
-    routing.finishBundle(context);
-  }
-
-  @Teardown
-  public void teardown() throws Exception {
-    routing.teardown();
   }
 }

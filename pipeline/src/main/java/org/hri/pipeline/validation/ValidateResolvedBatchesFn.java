@@ -1,27 +1,14 @@
 package org.hri.pipeline.validation;
 
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.hri.pipeline.batches.ResolvedRecord;
 import org.hri.pipeline.model.HriRecord;
 import org.joda.time.Instant;
 
 /** Validates records whose batch status was resolved after the side input missed it. */
-final class ValidateResolvedBatchesFn extends DoFn<ResolvedRecord, HriRecord> {
-  private final RouteAndCount routing;
-
+final class ValidateResolvedBatchesFn extends RoutingFn<ResolvedRecord> {
   ValidateResolvedBatchesFn(RouteAndCount routing) {
-    this.routing = routing;
-  }
-
-  @Setup
-  public void setup() throws Exception {
-    routing.setup();
-  }
-
-  @StartBundle
-  public void startBundle() {
-    routing.startBundle();
+    super(routing);
   }
 
   @ProcessElement
@@ -34,15 +21,5 @@ final class ValidateResolvedBatchesFn extends DoFn<ResolvedRecord, HriRecord> {
     } else {
       routing.route(record, record.batchId(), resolved.status(), timestamp, window, out);
     }
-  }
-
-  @FinishBundle
-  public void finishBundle(FinishBundleContext context) {
-    routing.finishBundle(context);
-  }
-
-  @Teardown
-  public void teardown() throws Exception {
-    routing.teardown();
   }
 }

@@ -67,14 +67,7 @@ class UpdateBatchStatusTest {
   }
 
   private ManagementApiConfig config() {
-    return ManagementApiConfig.builder()
-        .baseUrl(api.baseUrl())
-        .oauthUrl(api.oauthUrl())
-        .clientId("clientId")
-        .clientSecret("clientSecret")
-        .audience("hri-audience")
-        .tenantId(TENANT)
-        .build();
+    return ManagementApiClientTest.config(api);
   }
 
   private static BatchNotification batch(String id, BatchStatus status) {
@@ -128,16 +121,21 @@ class UpdateBatchStatusTest {
 
   // ---- success ----
 
-  @Test
-  void completedCallsProcessingCompleteOnce(TestPipeline p) {
+  /** Applies {@code verdict} to batch BATCH_ID, stored as sendCompleted; the sink must pass it on. */
+  private PipelineResult applyToSendCompletedBatch(TestPipeline p, BatchNotification verdict) {
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
     PCollection<BatchNotification> applied =
-        p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
+        p.apply(Create.of(verdict).withCoder(BatchNotificationCoder.of()))
             .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
-    PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
-
+    PAssert.that(applied).containsInAnyOrder(verdict);
     PipelineResult result = p.run();
     result.waitUntilFinish();
+    return result;
+  }
+
+  @Test
+  void completedCallsProcessingCompleteOnce(TestPipeline p) {
+    PipelineResult result = applyToSendCompletedBatch(p, completed(BATCH_ID));
 
     List<Request> puts = api.requests("PUT", "");
     assertThat(puts, hasSize(1));
@@ -152,14 +150,7 @@ class UpdateBatchStatusTest {
 
   @Test
   void failedCallsFailWithTheMessage(TestPipeline p) {
-    store(BATCH_ID, BatchStatus.SEND_COMPLETED);
-    PCollection<BatchNotification> applied =
-        p.apply(Create.of(failed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
-    PAssert.that(applied).containsInAnyOrder(failed(BATCH_ID));
-
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
+    PipelineResult result = applyToSendCompletedBatch(p, failed(BATCH_ID));
 
     List<Request> puts = api.requests("PUT", "");
     assertThat(puts, hasSize(1));
