@@ -486,8 +486,14 @@ final class DisruptionCheck {
     expect("no fail call", failCalls == 0);
 
     // Flink: the job still RUNNING, and how often it restarted.
-    JsonNode job = Json.mapper().readTree(FailoverCheck.get(harness.flinkUrl("/jobs/" + jobId)));
-    String state = job.path("state").asText("?");
+    // A restart after the last injected failure may still be under way: wait for it, up to 2 minutes.
+    String state = "?";
+    for (Instant until = Instant.now().plusSeconds(120); ; Thread.sleep(1_000)) {
+      state = Json.mapper().readTree(FailoverCheck.get(harness.flinkUrl("/jobs/" + jobId))).path("state").asText("?");
+      if (state.equals("RUNNING") || Instant.now().isAfter(until)) {
+        break;
+      }
+    }
     long restarts = harness.numRestarts(jobId);
     JsonNode exceptions = Json.mapper().readTree(FailoverCheck.get(harness.flinkUrl("/jobs/" + jobId + "/exceptions")));
     Map<String, Integer> causes = new TreeMap<>();
