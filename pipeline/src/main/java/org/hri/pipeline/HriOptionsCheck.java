@@ -18,11 +18,13 @@ public final class HriOptionsCheck {
   public static void check(HriPipelineOptions options) {
     require(options.getBrokers(), "--brokers");
     require(options.getInput(), "--input");
+    TopicNames topics;
     try {
-      TopicNames.forInput(options.getInput());
+      topics = TopicNames.forInput(options.getInput());
     } catch (TopicNamingException e) {
       throw new IllegalArgumentException("--input: " + e.getMessage());
     }
+    deadLetterTopic(options.getDeadLetterTopic(), topics);
     kafkaProperties(options);
     if (options.getPassword() != null) {
       Secret.of("--password", options.getPassword()).reveal();
@@ -62,6 +64,18 @@ public final class HriOptionsCheck {
       properties.put(entry.substring(0, equals).trim(), entry.substring(equals + 1).trim());
     }
     return properties;
+  }
+
+  private static void deadLetterTopic(String topic, TopicNames topics) {
+    if (topic == null) {
+      return;
+    }
+    if (topic.isBlank()) {
+      throw new IllegalArgumentException("--deadLetterTopic: must not be blank");
+    }
+    if (List.of(topics.input(), topics.notification(), topics.output(), topics.invalid()).contains(topic)) {
+      throw new IllegalArgumentException("--deadLetterTopic: must not be one of the stream's own topics: " + topic);
+    }
   }
 
   private static void checkMode(HriPipelineOptions options) {

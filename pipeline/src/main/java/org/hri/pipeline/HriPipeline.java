@@ -2,13 +2,20 @@ package org.hri.pipeline;
 
 import java.time.Duration;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.hri.pipeline.batches.UnknownBatchPolicy;
 import org.hri.pipeline.kafka.HriTopics;
 import org.hri.pipeline.kafka.KafkaSettings;
+import org.hri.pipeline.kafka.ReadNotifications;
 import org.hri.pipeline.kafka.WriterFaults;
 import org.hri.pipeline.mgmt.ManagementApiConfig;
 import org.hri.pipeline.mgmt.RetryPolicy;
 import org.hri.pipeline.mgmt.UpdateBatchStatus;
+import org.hri.pipeline.model.DeadLetter;
 import org.hri.pipeline.topics.TopicNames;
 import org.hri.pipeline.validation.ValidateRecords;
 import org.hri.pipeline.validation.Validators;
@@ -16,7 +23,9 @@ import org.hri.pipeline.validation.Validators;
 /**
  * The HRI validation job: reads {@code *.in} and {@code *.notification}, validates every record, writes
  * {@code *.out} and {@code *.invalid}, tracks every batch and reports each verdict to the Management API (or,
- * standalone, to {@code *.notification}). Runner-independent: the runner comes from the options.
+ * standalone, to {@code *.notification}). What it gives up on without a record to route (a malformed
+ * notification, a verdict never applied) is logged and, with {@code --deadLetterTopic}, written there.
+ * Runner-independent: the runner comes from the options.
  */
 public final class HriPipeline {
   private HriPipeline() {}
@@ -61,15 +70,21 @@ public final class HriPipeline {
                     : WriterFaults.oncePerStep(options.getInjectWriterFaults()));
 
     Pipeline pipeline = Pipeline.create(options);
-    BatchResults results =
-        kafkaEdges
-            .read(pipeline, ProcessBatches.RECORDS, ProcessBatches.NOTIFICATIONS)
-            .apply("ProcessBatches", processBatches);
+    PCollectionTuple input = kafkaEdges.read(pipeline, ProcessBatches.RECORDS, ProcessBatches.NOTIFICATIONS);
+    BatchResults results = input.apply("ProcessBatches", processBatches);
     kafkaEdges.writeRecords(results.valid(), results.invalid());
+    PCollectionList<DeadLetter> deadLetters = PCollectionList.of(input.get(ReadNotifications.MALFORMED));
     if (api == null) {
       kafkaEdges.writeVerdicts(results.verdicts());
     } else {
-      results.verdicts().apply("ReportVerdicts", UpdateBatchStatus.to(api).withRetryPolicy(retry));
+      PCollectionTuple reported =
+          results.verdicts().apply("ReportVerdicts", UpdateBatchStatus.to(api).withRetryPolicy(retry));
+      deadLetters = deadLetters.and(reported.get(UpdateBatchStatus.NOT_APPLIED));
+    }
+    PCollection<DeadLetter> allDeadLetters = deadLetters.apply("DeadLetters", Flatten.pCollections());
+    allDeadLetters.apply("LogDeadLetters", ParDo.of(new LogDeadLettersFn()));
+    if (options.getDeadLetterTopic() != null) {
+      kafkaEdges.writeDeadLetters(allDeadLetters, options.getDeadLetterTopic());
     }
     return pipeline;
   }

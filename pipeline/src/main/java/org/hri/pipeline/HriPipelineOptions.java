@@ -134,6 +134,13 @@ public interface HriPipelineOptions extends PipelineOptions, StreamingOptions {
 
   void setInjectWriterFaults(String value);
 
+  @Description(
+      "Kafka topic for dead letters: notifications that are not ones and verdicts the Management API never"
+          + " applied, as JSON with the reason (never a payload). Unset: they are only logged and counted")
+  String getDeadLetterTopic();
+
+  void setDeadLetterTopic(String value);
+
   @Description("Milliseconds a batch's tracking state is kept after its last event")
   @Default.Long(ProcessBatches.DEFAULT_STATE_TTL_MS)
   Long getBatchStateTtl();

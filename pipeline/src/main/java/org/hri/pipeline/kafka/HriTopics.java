@@ -5,14 +5,16 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.hri.pipeline.model.BatchNotification;
+import org.hri.pipeline.model.DeadLetter;
 import org.hri.pipeline.model.HriRecord;
 import org.hri.pipeline.model.InvalidRecord;
 import org.hri.pipeline.topics.TopicNames;
 
 /**
  * The job's Kafka edges, in one place: what it reads ({@code *.in}, {@code *.notification}) and what it writes
- * ({@code *.out}, {@code *.invalid}, and verdicts to {@code *.notification} when standalone), with the same
- * settings and the same exactly-once shards for all of its writers.
+ * ({@code *.out}, {@code *.invalid}, verdicts to {@code *.notification} when standalone, and dead letters to
+ * their topic when there is one), with the same settings and the same exactly-once shards for all of its
+ * writers.
  */
 public final class HriTopics {
   private final KafkaSettings kafka;
@@ -39,10 +41,16 @@ public final class HriTopics {
     return kafka.topics();
   }
 
-  /** Reads {@code *.in} under {@code recordsTag} and {@code *.notification} under {@code notificationsTag}. */
+  /**
+   * Reads {@code *.in} under {@code recordsTag} and {@code *.notification} under {@code notificationsTag}; the
+   * messages of {@code *.notification} that are not notifications come as dead letters under
+   * {@link ReadNotifications#MALFORMED}.
+   */
   public PCollectionTuple read(
       Pipeline pipeline, TupleTag<HriRecord> recordsTag, TupleTag<BatchNotification> notificationsTag) {
-    return PCollectionTuple.of(notificationsTag, pipeline.apply("ReadNotifications", ReadNotifications.from(kafka)))
+    PCollectionTuple notifications = pipeline.apply("ReadNotifications", ReadNotifications.from(kafka));
+    return PCollectionTuple.of(notificationsTag, notifications.get(ReadNotifications.NOTIFICATIONS))
+        .and(ReadNotifications.MALFORMED, notifications.get(ReadNotifications.MALFORMED))
         .and(recordsTag, pipeline.apply("ReadRecords", ReadHriRecords.from(kafka)));
   }
 
@@ -57,6 +65,13 @@ public final class HriTopics {
         "WriteInvalidRecords",
         WriteToKafka.of(kafka, topics().invalid(), ProducerRecords.invalidRecord(topics().invalid()))
             .withExactlyOnce(exactlyOnceShards));
+  }
+
+  /** Writes dead letters to {@code topic}, keyed by their subject. */
+  public void writeDeadLetters(PCollection<DeadLetter> deadLetters, String topic) {
+    deadLetters.apply(
+        "WriteDeadLetters",
+        WriteToKafka.of(kafka, topic, ProducerRecords.deadLetter(topic)).withExactlyOnce(exactlyOnceShards));
   }
 
   /** Writes verdicts to {@code *.notification}: the job's report when it runs without a Management API. */

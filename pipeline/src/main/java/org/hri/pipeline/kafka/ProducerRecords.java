@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.hri.pipeline.model.BatchNotification;
+import org.hri.pipeline.model.DeadLetter;
 import org.hri.pipeline.model.HriHeader;
 import org.hri.pipeline.model.HriRecord;
 import org.hri.pipeline.model.InvalidRecord;
@@ -41,6 +42,12 @@ public final class ProducerRecords {
               : List.of(new RecordHeader(HriRecord.BATCH_ID_HEADER, invalid.batchId().getBytes(StandardCharsets.UTF_8)));
       return new ProducerRecord<>(topic, null, null, null, invalid.toJson(), headers);
     };
+  }
+
+  /** A dead letter: key = its subject (a batch id or a notification's position), value = its JSON. */
+  public static SerializableFunction<DeadLetter, ProducerRecord<byte[], byte[]>> deadLetter(String topic) {
+    return letter ->
+        new ProducerRecord<>(topic, null, null, letter.subject().getBytes(StandardCharsets.UTF_8), letter.toJson());
   }
 
   /**

@@ -10,9 +10,14 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchNotificationCoder;
+import org.hri.pipeline.model.DeadLetter;
+import org.hri.pipeline.model.DeadLetterCoder;
 
 /**
  * Writes the tracker's verdicts to the HRI Management API: a {@code completed} notification calls
@@ -25,15 +30,21 @@ import org.hri.pipeline.model.BatchNotificationCoder;
  * (default 1 s doubling to 5 min, at least {@code Retry-After}, giving up after 24 h). A verdict given up is
  * logged and counted; the job keeps running, since a restart would only repeat the call.
  *
- * <p>The output holds the verdicts that were applied or found applied (409). Calls are at-least-once: a
- * replayed bundle may repeat one, which the 409 handling makes harmless.
+ * <p>The output holds the verdicts that were applied or found applied (409) under {@link #APPLIED}, and those
+ * rejected, given up or still unsent when the input ended under {@link #NOT_APPLIED}, as dead letters that
+ * say why. Calls are at-least-once: a replayed bundle may repeat one, which the 409 handling makes harmless.
  *
  * <pre>{@code
- * verdicts.apply("UpdateBatchStatus", UpdateBatchStatus.to(config));
+ * PCollectionTuple reported = verdicts.apply("UpdateBatchStatus", UpdateBatchStatus.to(config));
+ * PCollection<DeadLetter> notApplied = reported.get(UpdateBatchStatus.NOT_APPLIED);
  * }</pre>
  */
-public final class UpdateBatchStatus
-    extends PTransform<PCollection<BatchNotification>, PCollection<BatchNotification>> {
+public final class UpdateBatchStatus extends PTransform<PCollection<BatchNotification>, PCollectionTuple> {
+  /** Verdicts the API accepted, or had already applied (409). */
+  public static final TupleTag<BatchNotification> APPLIED = new TupleTag<>("applied") {};
+  /** Verdicts the API rejected or never accepted, with the reason. */
+  public static final TupleTag<DeadLetter> NOT_APPLIED = new TupleTag<>("notApplied") {};
+
   private final ManagementApiConfig config;
   private final RetryPolicy retryPolicy;
   private final UpdateBatchStatusFn.ClientFactory clientFactory;
@@ -60,14 +71,18 @@ public final class UpdateBatchStatus
   }
 
   @Override
-  public PCollection<BatchNotification> expand(PCollection<BatchNotification> verdicts) {
-    return verdicts
+  public PCollectionTuple expand(PCollection<BatchNotification> verdicts) {
+    PCollectionTuple reported = verdicts
         // A retry may wait far longer than any window of the input would keep its state.
         .apply("GlobalWindow", Window.<BatchNotification>into(new GlobalWindows()))
         .apply("KeyByBatchId", WithKeys.of((BatchNotification n) -> n.id()).withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), BatchNotificationCoder.of()))
-        .apply("CallManagementApi", ParDo.of(new UpdateBatchStatusFn(config, retryPolicy, clientFactory)))
-        .setCoder(BatchNotificationCoder.of());
+        .apply("CallManagementApi",
+            ParDo.of(new UpdateBatchStatusFn(config, retryPolicy, clientFactory))
+                .withOutputTags(APPLIED, TupleTagList.of(NOT_APPLIED)));
+    reported.get(APPLIED).setCoder(BatchNotificationCoder.of());
+    reported.get(NOT_APPLIED).setCoder(DeadLetterCoder.of());
+    return reported;
   }
 
   @Override

@@ -22,6 +22,7 @@ import org.apache.beam.sdk.values.KV;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchNotificationCoder;
 import org.hri.pipeline.model.BatchStatus;
+import org.hri.pipeline.model.DeadLetter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * 409 counts as done (the call is idempotent per batch id and target status, and a replayed bundle repeats
  * it). An answer that concerns only this batch (a 4xx but 401, 403, 408, 429) gives its verdict up at once;
  * any other failure is retried, honouring {@code Retry-After}, until the retry policy gives up. Either way
- * the verdict is counted and logged, and the job goes on: failing it would only repeat the call on restart.
+ * the verdict is counted and becomes a dead letter, and the job goes on: failing it would only repeat the
+ * call on restart.
  */
 final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, BatchNotification> {
   private static final Logger LOG = LoggerFactory.getLogger(UpdateBatchStatusFn.class);
@@ -114,7 +116,7 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
       @StateId(WAITED_MILLIS) ValueState<Long> waitedMillis,
       @TimerId(RETRY) Timer retry,
       @TimerId(END_OF_INPUT) Timer endOfInput,
-      OutputReceiver<BatchNotification> out) {
+      MultiOutputReceiver out) {
     BatchNotification verdict = element.getValue();
     checkStatus(verdict);
     BatchNotification waiting = pending.read();
@@ -136,7 +138,7 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
       @StateId(WAITED_MILLIS) ValueState<Long> waitedMillis,
       @TimerId(RETRY) Timer retry,
       @TimerId(END_OF_INPUT) Timer endOfInput,
-      OutputReceiver<BatchNotification> out) {
+      MultiOutputReceiver out) {
     BatchNotification verdict = pending.read();
     if (verdict == null) {
       return;
@@ -156,7 +158,7 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
       @StateId(PENDING) ValueState<BatchNotification> pending,
       @StateId(FAILED_ATTEMPTS) ValueState<Integer> failedAttempts,
       @StateId(WAITED_MILLIS) ValueState<Long> waitedMillis,
-      OutputReceiver<BatchNotification> out) {
+      MultiOutputReceiver out) {
     BatchNotification verdict = pending.read();
     if (verdict == null) {
       return;
@@ -166,10 +168,10 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
     failedAttempts.clear();
     waitedMillis.clear();
     if (failure == null) {
-      out.output(verdict);
+      out.get(UpdateBatchStatus.APPLIED).output(verdict);
     } else {
-      LOG.error("The input ended before the HRI Management API accepted the {} verdict for batch {} ({}); it was"
-          + " not applied", verdict.status(), verdict.id(), failure.getMessage());
+      out.get(UpdateBatchStatus.NOT_APPLIED).output(DeadLetter.verdict(DeadLetter.Kind.VERDICT_UNSENT, verdict,
+          "The input ended before the HRI Management API accepted the verdict (" + failure.getMessage() + ")"));
     }
   }
 
@@ -190,12 +192,13 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
       ValueState<Long> waitedMillis,
       Timer retry,
       Timer endOfInput,
-      OutputReceiver<BatchNotification> out) {
+      MultiOutputReceiver out) {
     IOException failure = tryApply(verdict);
     if (failure instanceof ManagementApiException answer && answer.concernsBatch()) {
       rejected.inc();
-      LOG.error("The HRI Management API rejected the {} verdict for batch {} (HTTP {}, {}); it is not retried",
-          verdict.status(), verdict.id(), answer.statusCode(), answer.getMessage());
+      out.get(UpdateBatchStatus.NOT_APPLIED).output(DeadLetter.verdict(DeadLetter.Kind.VERDICT_REJECTED, verdict,
+          "The HRI Management API rejected the verdict: HTTP " + answer.statusCode() + " (" + answer.getMessage()
+              + ")"));
     } else if (failure != null) {
       Optional<Duration> backoff = retryPolicy.nextBackoff(failedSoFar + 1, waitedSoFar, failure);
       if (backoff.isPresent()) {
@@ -210,10 +213,10 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
         return;
       }
       givenUp.inc();
-      LOG.error("{}: the {} verdict for batch {} was not applied ({})", retryPolicy.giveUpMessage(),
-          verdict.status(), verdict.id(), failure.getMessage());
+      out.get(UpdateBatchStatus.NOT_APPLIED).output(DeadLetter.verdict(DeadLetter.Kind.VERDICT_GIVEN_UP, verdict,
+          retryPolicy.giveUpMessage() + " (" + failure.getMessage() + ")"));
     } else {
-      out.output(verdict);
+      out.get(UpdateBatchStatus.APPLIED).output(verdict);
     }
     pending.clear();
     failedAttempts.clear();

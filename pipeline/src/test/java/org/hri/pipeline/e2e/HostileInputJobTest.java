@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.hri.pipeline.model.BatchNotification;
+import org.hri.pipeline.model.BatchStatus;
+import org.hri.pipeline.model.DeadLetter;
 import org.hri.pipeline.model.HriRecord;
 import org.hri.pipeline.model.InvalidRecord;
 import org.hri.pipeline.validation.RecordValidator;
@@ -62,11 +65,13 @@ public class HostileInputJobTest {
   }
 
   private void runHostileStream(KafkaBroker broker) throws Exception {
+    String deadLetterTopic = KafkaBroker.uniqueTopicName("ingest.tenant1.deadletters");
+    broker.createTopic(deadLetterTopic, 1);
     try (FakeManagementApi api = FakeManagementApi.start();
         RunningJob job =
             RunningJob.start(
                 broker, ValidateRecords.using(new NestingValidator()), runnerArgs(),
-                "--mgmtUrl=" + api.baseUrl(), "--oauthUrl=" + api.oauthUrl(), "--clientId=validation-job",
+                "--deadLetterTopic=" + deadLetterTopic, "--mgmtUrl=" + api.baseUrl(), "--oauthUrl=" + api.oauthUrl(), "--clientId=validation-job",
                 "--clientSecret=s3cret", "--audience=hri-app", "--batchCompletionDelay=1000",
                 "--mgmtInitialBackoff=200", "--mgmtMaxBackoff=1000")) {
       String input = job.topics.input();
@@ -78,11 +83,14 @@ public class HostileInputJobTest {
       badHeaders.add(sendWithBatchId(job, "a\u0007b".getBytes(StandardCharsets.UTF_8)));
       badHeaders.add(
           job.kafka.send(input, "k", BODY, List.of(header("batchId", "twice"), header("batchId", "twice"))));
-      // Malformed notifications: skipped.
-      job.kafka.send(job.topics.notification(), "n3",
-          "{\"id\": \"n3\", \"status\": \"sendCompleted\", \"expectedRecordCount\": -5}");
-      job.kafka.send(job.topics.notification(), "n4", "{\"id\": \"n4\", \"status\": \"started\", \"recordCount\": 1.5}");
-      job.kafka.send(job.topics.notification(), "n5", "{\"id\": \"n5\", \"status\": \"halfway\"}");
+      // Malformed notifications: skipped, dead letters.
+      String halfway = "{\"id\": \"n5\", \"status\": \"halfway\"}";
+      List<RecordMetadata> malformed = List.of(
+          job.kafka.send(job.topics.notification(), "n3",
+              "{\"id\": \"n3\", \"status\": \"sendCompleted\", \"expectedRecordCount\": -5}"),
+          job.kafka.send(job.topics.notification(), "n4",
+              "{\"id\": \"n4\", \"status\": \"started\", \"recordCount\": 1.5}"),
+          job.kafka.send(job.topics.notification(), "n5", halfway));
       // Batches the API answers about: looked up, quarantined; a batch of another stream.
       api.alwaysRespondWith("GET", "/batches/rejected-400", 400);
       api.alwaysRespondWith("GET", "/batches/rejected-414", 414);
@@ -155,6 +163,23 @@ public class HostileInputJobTest {
       assertThat(api.requests().stream().filter(r -> r.method().equals("PUT")).toList(), hasSize(2));
       assertThat(api.requests("PUT", "/batches/foreign/action/processingComplete"), empty());
       assertThat(api.requests("GET", "/batches/" + patient.id()), hasSize(4)); // 401, its repeat, 429, 200
+      // What the job gave up on without a record to route: the malformed notifications, the 404'd verdict.
+      List<DeadLetter> deadLetters =
+          job.kafka.readUntil(deadLetterTopic, records -> records.size() >= 4, WAIT).stream()
+              .map(HostileInputJobTest::deadLetter).toList();
+      assertThat(deadLetters.stream().filter(d -> d.verdict() == null).toList(), containsInAnyOrder(
+          DeadLetter.malformedNotification(position(malformed.get(0)),
+              "Notification field expectedRecordCount is below 0"),
+          DeadLetter.malformedNotification(position(malformed.get(1)),
+              "Notification field recordCount is not a whole number"),
+          DeadLetter.malformedNotification(position(malformed.get(2)), rejection(halfway))));
+      DeadLetter rejected = deadLetters.stream().filter(d -> d.verdict() != null).findFirst().orElseThrow();
+      assertThat(List.of(rejected.kind(), rejected.subject(), rejected.reason()),
+          is(List.of(DeadLetter.Kind.VERDICT_REJECTED, unknownToApi.id(),
+              "The HRI Management API rejected the verdict: HTTP 404 (Not found)")));
+      assertThat(List.of(rejected.verdict().status(), rejected.verdict().actualRecordCount(),
+          rejected.verdict().invalidRecordCount()), is(List.of(BatchStatus.COMPLETED, 1L, 0L)));
+      assertThat(job.kafka.readAll(deadLetterTopic, Duration.ofSeconds(1)), hasSize(4));
       assertThat(job.result().getState(), is(PipelineResult.State.RUNNING));
       assertThat(job.kafka.readAll(job.topics.invalid(), Duration.ofSeconds(1)).stream()
           .map(r -> new String(r.value(), StandardCharsets.UTF_8)).filter(v -> v.contains(MARKER)).toList(), empty());
@@ -194,6 +219,25 @@ public class HostileInputJobTest {
       return InvalidRecord.fromJson(record.value());
     } catch (IOException e) {
       throw new AssertionError("not an invalid-record notice", e);
+    }
+  }
+
+  private static String position(RecordMetadata sent) {
+    return sent.topic() + "-" + sent.partition() + "@" + sent.offset();
+  }
+
+  /** Why the job's notification parser refuses {@code json}: the message it gives, naming no value. */
+  private static String rejection(String json) {
+    IOException refused = assertThrows(IOException.class,
+        () -> BatchNotification.fromJson(json.getBytes(StandardCharsets.UTF_8)));
+    return refused.getMessage();
+  }
+
+  private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {
+    try {
+      return DeadLetter.fromJson(record.value());
+    } catch (IOException e) {
+      throw new AssertionError("not a dead letter", e);
     }
   }
 

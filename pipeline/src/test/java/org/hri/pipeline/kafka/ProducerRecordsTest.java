@@ -22,6 +22,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
+import org.hri.pipeline.model.DeadLetter;
 import org.hri.pipeline.model.HriHeader;
 import org.hri.pipeline.model.HriRecord;
 import org.hri.pipeline.model.InvalidRecord;
@@ -183,5 +184,17 @@ class ProducerRecordsTest {
             ProducerRecords.invalidRecord("a.invalid"),
             ProducerRecords.notification("a.notification"));
     functions.forEach(SerializableUtils::ensureSerializable);
+  }
+
+  @Test
+  void aDeadLetterIsKeyedByItsSubject() throws Exception {
+    DeadLetter letter = DeadLetter.malformedNotification("ingest.t1.c.notification-0@4", "Notification has no id");
+
+    ProducerRecord<byte[], byte[]> record = ProducerRecords.deadLetter("ingest.t1.c.deadletter").apply(letter);
+
+    assertThat(record.topic(), is("ingest.t1.c.deadletter"));
+    assertThat(new String(record.key(), UTF_8), is("ingest.t1.c.notification-0@4"));
+    assertThat(DeadLetter.fromJson(record.value()), is(letter));
+    assertThat(record.headers().toArray(), emptyArray());
   }
 }

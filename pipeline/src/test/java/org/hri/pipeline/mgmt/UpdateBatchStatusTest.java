@@ -30,9 +30,11 @@ import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchNotificationCoder;
 import org.hri.pipeline.model.BatchStatus;
+import org.hri.pipeline.model.DeadLetter;
 import org.hri.testing.FakeManagementApi;
 import org.hri.testing.FakeManagementApi.Request;
 import org.junit.jupiter.api.AfterEach;
@@ -126,7 +128,8 @@ class UpdateBatchStatusTest {
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
     PCollection<BatchNotification> applied =
         p.apply(Create.of(verdict).withCoder(BatchNotificationCoder.of()))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
+            .get(UpdateBatchStatus.APPLIED);
     PAssert.that(applied).containsInAnyOrder(verdict);
     PipelineResult result = p.run();
     result.waitUntilFinish();
@@ -168,7 +171,8 @@ class UpdateBatchStatusTest {
     store("b2", BatchStatus.SEND_COMPLETED);
     PCollection<BatchNotification> applied =
         p.apply(Create.of(completed("b1"), failed("b2")).withCoder(BatchNotificationCoder.of()))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
+            .get(UpdateBatchStatus.APPLIED);
     PAssert.that(applied).containsInAnyOrder(completed("b1"), failed("b2"));
 
     p.run().waitUntilFinish();
@@ -203,7 +207,8 @@ class UpdateBatchStatusTest {
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
     api.respondWith("PUT", PROCESSING_COMPLETE, 500, 4);
     PCollection<BatchNotification> applied =
-        p.apply(verdicts(6, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+        p.apply(verdicts(6, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
+            .get(UpdateBatchStatus.APPLIED);
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
     PipelineResult result = p.run();
@@ -222,9 +227,12 @@ class UpdateBatchStatusTest {
     api.alwaysRespondWith("PUT", PROCESSING_COMPLETE, 500);
     // 1 ms doubling with an 8 ms limit: waits of 1, 2 and 4 ms, and the 4th failure gives up.
     RetryPolicy policy = RetryPolicy.of(Duration.ofMillis(1), Duration.ofSeconds(1), Duration.ofMillis(8));
-    PCollection<BatchNotification> applied =
+    PCollectionTuple reported =
         p.apply(verdicts(10, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(policy));
-    PAssert.that(applied).empty();
+    PAssert.that(reported.get(UpdateBatchStatus.APPLIED)).empty();
+    PAssert.that(reported.get(UpdateBatchStatus.NOT_APPLIED)).containsInAnyOrder(
+        DeadLetter.verdict(DeadLetter.Kind.VERDICT_GIVEN_UP, completed(BATCH_ID),
+            "Reached max HRI Management API retry timeout of 8 milliseconds (Internal server error)"));
 
     PipelineResult result = p.run();
     result.waitUntilFinish();
@@ -255,7 +263,8 @@ class UpdateBatchStatusTest {
     api.respondWith("PUT", PROCESSING_COMPLETE, 503, 1);
     PCollection<BatchNotification> applied =
         p.apply(verdicts(3, completed(BATCH_ID), completed(BATCH_ID)))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
+            .get(UpdateBatchStatus.APPLIED);
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
     p.run().waitUntilFinish();
@@ -269,7 +278,8 @@ class UpdateBatchStatusTest {
     api.respondWith("PUT", PROCESSING_COMPLETE, 503, 1);
     PCollection<BatchNotification> applied =
         p.apply(verdicts(3, completed(BATCH_ID), failed(BATCH_ID)))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
+            .get(UpdateBatchStatus.APPLIED);
     PAssert.that(applied).containsInAnyOrder(failed(BATCH_ID));
 
     p.run().waitUntilFinish();
@@ -286,7 +296,8 @@ class UpdateBatchStatusTest {
     api.respondWith("PUT", PROCESSING_COMPLETE, 500, 1);
     PCollection<BatchNotification> applied =
         p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(RetryPolicy.defaults()));
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(RetryPolicy.defaults()))
+            .get(UpdateBatchStatus.APPLIED);
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
     p.run().waitUntilFinish();
@@ -299,12 +310,15 @@ class UpdateBatchStatusTest {
   void aVerdictStillFailingWhenTheInputEndsIsDropped(TestPipeline p) {
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
     api.alwaysRespondWith("PUT", PROCESSING_COMPLETE, 503);
-    PCollection<BatchNotification> applied =
+    PCollectionTuple reported =
         p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
             .apply(UpdateBatchStatus.to(config()).withRetryPolicy(RetryPolicy.defaults()));
-    PAssert.that(applied).empty();
+    PAssert.that(reported.get(UpdateBatchStatus.APPLIED)).empty();
+    PAssert.that(reported.get(UpdateBatchStatus.NOT_APPLIED)).containsInAnyOrder(
+        DeadLetter.verdict(DeadLetter.Kind.VERDICT_UNSENT, completed(BATCH_ID),
+            "The input ended before the HRI Management API accepted the verdict (Service unavailable)"));
 
-    p.run().waitUntilFinish(); // logged as an error, not a failed job
+    p.run().waitUntilFinish(); // a dead letter, not a failed job
 
     assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(2));
     assertThat(api.batchStatus(BATCH_ID).orElseThrow(), is("sendCompleted"));
@@ -317,7 +331,8 @@ class UpdateBatchStatusTest {
     store(BATCH_ID, BatchStatus.COMPLETED); // processingComplete answers 409
     PCollection<BatchNotification> applied =
         p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
+            .get(UpdateBatchStatus.APPLIED);
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
     PipelineResult result = p.run();
@@ -333,7 +348,8 @@ class UpdateBatchStatusTest {
     store(BATCH_ID, BatchStatus.TERMINATED);
     PCollection<BatchNotification> applied =
         p.apply(Create.of(failed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
+            .get(UpdateBatchStatus.APPLIED);
     PAssert.that(applied).containsInAnyOrder(failed(BATCH_ID));
 
     p.run().waitUntilFinish();
@@ -348,10 +364,13 @@ class UpdateBatchStatusTest {
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
     store("other", BatchStatus.SEND_COMPLETED);
     api.respondWith("PUT", BATCH_ID + "/action/processingComplete", status, 1, description);
-    PCollection<BatchNotification> applied =
+    PCollectionTuple reported =
         p.apply(verdicts(3, completed(BATCH_ID), completed("other")))
             .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
-    PAssert.that(applied).containsInAnyOrder(completed("other"));
+    PAssert.that(reported.get(UpdateBatchStatus.APPLIED)).containsInAnyOrder(completed("other"));
+    PAssert.that(reported.get(UpdateBatchStatus.NOT_APPLIED)).containsInAnyOrder(
+        DeadLetter.verdict(DeadLetter.Kind.VERDICT_REJECTED, completed(BATCH_ID),
+            "The HRI Management API rejected the verdict: HTTP " + status + " (" + description + ")"));
 
     PipelineResult result = p.run();
     result.waitUntilFinish();
@@ -370,7 +389,8 @@ class UpdateBatchStatusTest {
     // 401 and 403 are repeated once with a new token before they count: the first retry needs two.
     api.respondWith("PUT", PROCESSING_COMPLETE, status, answers);
     PCollection<BatchNotification> applied =
-        p.apply(verdicts(3, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+        p.apply(verdicts(3, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
+            .get(UpdateBatchStatus.APPLIED);
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
     PipelineResult result = p.run();
@@ -389,7 +409,8 @@ class UpdateBatchStatusTest {
     // verdict goes out with the one last try made when the input ends.
     RetryPolicy policy = RetryPolicy.of(Duration.ofMillis(1), Duration.ofSeconds(10), Duration.ofHours(1));
     PCollection<BatchNotification> applied =
-        p.apply(verdicts(2, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(policy));
+        p.apply(verdicts(2, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(policy))
+            .get(UpdateBatchStatus.APPLIED);
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
     PipelineResult result = p.run();
@@ -404,7 +425,8 @@ class UpdateBatchStatusTest {
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
     api.respondWith("POST", "/token", 401, 1);
     PCollection<BatchNotification> applied =
-        p.apply(verdicts(3, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
+        p.apply(verdicts(3, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
+            .get(UpdateBatchStatus.APPLIED);
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
     PipelineResult result = p.run();

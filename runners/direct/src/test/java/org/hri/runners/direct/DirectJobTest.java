@@ -50,6 +50,8 @@ class DirectJobTest {
         "--batchCompletionDelay=-1  | --batchCompletionDelay: must be a number of milliseconds >= 0 but was -1",
         "--kafkaProperties=oops     | --kafkaProperties: entry 1 is not key=value",
         "--batchStateTtl=300000     | --batchStateTtl: must be longer than --batchCompletionDelay (300000 ms) but was 300000",
+        "--deadLetterTopic=ingest.t1.di.invalid | --deadLetterTopic: must not be one of the stream's own topics: ingest.t1.di.invalid",
+        "'--deadLetterTopic= '      | --deadLetterTopic: must not be blank",
       })
   void aBadStandaloneOptionIsOneLineNamingIt(String option, String message) {
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> DirectJob.build(with(STANDALONE, option)));
