@@ -5,31 +5,39 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Where and as whom the pipeline calls the HRI Management API: the API base URL (which includes
- * {@code /hri}), the OAuth base URL (tokens come from {@code <oauthUrl>/token}), the client credentials, the
- * token audience, and the tenant whose batches are updated. Immutable; build with {@link #builder()}.
+ * Where and as whom to call the HRI Management API: the API base URL (which includes {@code /hri}), the OAuth
+ * base URL (tokens come from {@code <oauthUrl>/token}), the client credentials, the token audience, the scopes
+ * asked for (the job's by default; the tenant's is added), and the tenant whose batches are used. The four
+ * OAuth values come all together or not at all (a local API without authorization). Immutable; build with
+ * {@link #builder()}.
  */
 public final class ManagementApiConfig implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+  /** What the validation job may do: read batches and report their verdicts. */
+  public static final String JOB_SCOPES = "hri_internal hri_consumer";
 
   private final String baseUrl;
   private final String oauthUrl;
   private final String clientId;
   private final String clientSecret;
   private final String audience;
+  private final String scopes;
   private final String tenantId;
   private final Duration connectTimeout;
   private final Duration readTimeout;
 
   private ManagementApiConfig(Builder builder) {
     this.baseUrl = withoutTrailingSlashes(required(builder.baseUrl, "baseUrl"));
-    this.oauthUrl = withoutTrailingSlashes(required(builder.oauthUrl, "oauthUrl"));
-    this.clientId = required(builder.clientId, "clientId");
-    this.clientSecret = required(builder.clientSecret, "clientSecret");
-    this.audience = required(builder.audience, "audience");
+    boolean oauth = builder.oauthUrl != null || builder.clientId != null || builder.clientSecret != null
+        || builder.audience != null;
+    this.oauthUrl = oauth ? withoutTrailingSlashes(required(builder.oauthUrl, "oauthUrl")) : null;
+    this.clientId = oauth ? required(builder.clientId, "clientId") : null;
+    this.clientSecret = oauth ? required(builder.clientSecret, "clientSecret") : null;
+    this.audience = oauth ? required(builder.audience, "audience") : null;
+    this.scopes = required(builder.scopes, "scopes");
     this.tenantId = required(builder.tenantId, "tenantId");
     this.connectTimeout = positive(builder.connectTimeout, "connectTimeout");
     this.readTimeout = positive(builder.readTimeout, "readTimeout");
@@ -47,6 +55,7 @@ public final class ManagementApiConfig implements Serializable {
         .clientId(clientId)
         .clientSecret(clientSecret)
         .audience(audience)
+        .scopes(scopes)
         .tenantId(tenantId)
         .connectTimeout(connectTimeout)
         .readTimeout(readTimeout);
@@ -57,14 +66,24 @@ public final class ManagementApiConfig implements Serializable {
     return baseUrl;
   }
 
-  /** The OAuth base URL without trailing slash. */
+  /** False for a local API without authorization: calls then carry no token. */
+  public boolean hasOAuth() {
+    return oauthUrl != null;
+  }
+
+  /** The OAuth base URL without trailing slash; null without OAuth. */
   public String oauthUrl() {
     return oauthUrl;
   }
 
-  /** {@code <oauthUrl>/token}. */
+  /** {@code <oauthUrl>/token}; null without OAuth. */
   public String tokenUrl() {
-    return oauthUrl + "/token";
+    return oauthUrl == null ? null : oauthUrl + "/token";
+  }
+
+  /** The scopes a token is asked for, besides the tenant's. */
+  public String scopes() {
+    return scopes;
   }
 
   public String clientId() {
@@ -100,10 +119,11 @@ public final class ManagementApiConfig implements Serializable {
       return false;
     }
     return baseUrl.equals(other.baseUrl)
-        && oauthUrl.equals(other.oauthUrl)
-        && clientId.equals(other.clientId)
-        && clientSecret.equals(other.clientSecret)
-        && audience.equals(other.audience)
+        && Objects.equals(oauthUrl, other.oauthUrl)
+        && Objects.equals(clientId, other.clientId)
+        && Objects.equals(clientSecret, other.clientSecret)
+        && Objects.equals(audience, other.audience)
+        && scopes.equals(other.scopes)
         && tenantId.equals(other.tenantId)
         && connectTimeout.equals(other.connectTimeout)
         && readTimeout.equals(other.readTimeout);
@@ -111,15 +131,16 @@ public final class ManagementApiConfig implements Serializable {
 
   @Override
   public int hashCode() {
-    return Objects.hash(baseUrl, oauthUrl, clientId, clientSecret, audience, tenantId, connectTimeout, readTimeout);
+    return Objects.hash(
+        baseUrl, oauthUrl, clientId, clientSecret, audience, scopes, tenantId, connectTimeout, readTimeout);
   }
 
   /** Everything but the client secret. */
   @Override
   public String toString() {
     return "ManagementApiConfig{baseUrl=" + baseUrl + ", oauthUrl=" + oauthUrl + ", clientId=" + clientId
-        + ", clientSecret=***, audience=" + audience + ", tenantId=" + tenantId + ", connectTimeout="
-        + connectTimeout + ", readTimeout=" + readTimeout + "}";
+        + ", clientSecret=***, audience=" + audience + ", scopes=" + scopes + ", tenantId=" + tenantId
+        + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + "}";
   }
 
   private static String required(String value, String name) {
@@ -144,13 +165,17 @@ public final class ManagementApiConfig implements Serializable {
     return result;
   }
 
-  /** Builds a {@link ManagementApiConfig}; all string values are required, timeouts have defaults. */
+  /**
+   * Builds a {@link ManagementApiConfig}: the base URL and the tenant are required, the OAuth values all or
+   * none; scopes and timeouts have defaults.
+   */
   public static final class Builder {
     private String baseUrl;
     private String oauthUrl;
     private String clientId;
     private String clientSecret;
     private String audience;
+    private String scopes = JOB_SCOPES;
     private String tenantId;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
@@ -181,6 +206,12 @@ public final class ManagementApiConfig implements Serializable {
 
     public Builder audience(String audience) {
       this.audience = audience;
+      return this;
+    }
+
+    /** Space-separated scopes a token is asked for; the tenant's scope is added. */
+    public Builder scopes(String scopes) {
+      this.scopes = scopes;
       return this;
     }
 

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The OAuth token of one client (token URL, client, audience, tenant), one per JVM: every Management API
+ * The OAuth token of one client (token URL, client, audience, scopes, tenant), one per JVM: every Management API
  * client of the job in this JVM — one per DoFn instance — shares it, so a job fetches one token, not one per
  * worker thread.
  */
@@ -22,7 +22,8 @@ final class SharedToken {
     Token fetch() throws IOException;
   }
 
-  private record Key(String tokenUrl, String clientId, String clientSecret, String audience, String tenantId) {}
+  private record Key(
+      String tokenUrl, String clientId, String clientSecret, String audience, String scopes, String tenantId) {}
 
   private Token token; // guarded by this
 
@@ -30,7 +31,8 @@ final class SharedToken {
 
   static SharedToken of(ManagementApiConfig config) {
     Key key =
-        new Key(config.tokenUrl(), config.clientId(), config.clientSecret(), config.audience(), config.tenantId());
+        new Key(config.tokenUrl(), config.clientId(), config.clientSecret(), config.audience(), config.scopes(),
+            config.tenantId());
     return TOKENS.computeIfAbsent(key, k -> new SharedToken());
   }
 

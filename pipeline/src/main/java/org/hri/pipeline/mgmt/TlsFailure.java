@@ -11,7 +11,7 @@ final class TlsFailure {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof CertPathBuilderException) {
         return "TLS with " + host + " failed: its certificate is not trusted; set "
-            + ManagementApiClient.TRUSTSTORE_ENV + " to a JKS trust store holding its CA";
+            + ManagementApiHttp.TRUSTSTORE_ENV + " to a JKS trust store holding its CA";
       }
       if (cause instanceof CertificateException && cause.getMessage() != null
           && (cause.getMessage().contains("subject alternative names") || cause.getMessage().contains("No name"))) {

@@ -180,8 +180,8 @@ class ManagementApiClientTest {
 
     assertThat(client.getBatch(odd).id(), is(odd));
     assertThat(api.requests("GET", "").get(0).url(), is(batchUrl("a%2Fb%20c%2Bd%3Fe%23f%25%E4%B8%AD")));
-    assertThat(ManagementApiClient.pathSegment(".."), is("%2E%2E"));
-    assertThat(ManagementApiClient.pathSegment("x.y"), is("x.y"));
+    assertThat(ManagementApiHttp.pathSegment(".."), is("%2E%2E"));
+    assertThat(ManagementApiHttp.pathSegment("x.y"), is("x.y"));
   }
 
   // ---- processingComplete ----
@@ -391,11 +391,11 @@ class ManagementApiClientTest {
 
   @Test
   void usableLifetimeKeepsASafetyMargin() {
-    assertThat(ManagementApiClient.usableLifetime(3600L), is(Duration.ofSeconds(3540)));
-    assertThat(ManagementApiClient.usableLifetime(600L), is(Duration.ofSeconds(540)));
-    assertThat(ManagementApiClient.usableLifetime(10L), is(Duration.ofSeconds(9)));
-    assertThat(ManagementApiClient.usableLifetime(0L), is(Duration.ZERO));
-    assertThat(ManagementApiClient.usableLifetime(null), is(Duration.ofMinutes(5)));
+    assertThat(ManagementApiHttp.usableLifetime(3600L), is(Duration.ofSeconds(3540)));
+    assertThat(ManagementApiHttp.usableLifetime(600L), is(Duration.ofSeconds(540)));
+    assertThat(ManagementApiHttp.usableLifetime(10L), is(Duration.ofSeconds(9)));
+    assertThat(ManagementApiHttp.usableLifetime(0L), is(Duration.ZERO));
+    assertThat(ManagementApiHttp.usableLifetime(null), is(Duration.ofMinutes(5)));
   }
 
   // ---- trust store ----

@@ -43,8 +43,8 @@ class ManagementApiTlsTest {
 
   private Map<String, String> trusting() {
     Path trustStore = certificates.writeTrustStore(dir.resolve("trust.jks"), "changeit");
-    return Map.of(ManagementApiClient.TRUSTSTORE_ENV, trustStore.toString(),
-        ManagementApiClient.TRUSTSTORE_PASSWORD_ENV, "changeit");
+    return Map.of(ManagementApiHttp.TRUSTSTORE_ENV, trustStore.toString(),
+        ManagementApiHttp.TRUSTSTORE_PASSWORD_ENV, "changeit");
   }
 
   @Test

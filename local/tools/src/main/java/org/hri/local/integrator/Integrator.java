@@ -32,7 +32,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.hri.local.integrator.BatchApiClient.ApiException;
+import org.hri.pipeline.mgmt.ManagementApiException;
 import org.hri.local.integrator.IngestResult.Outcome;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
@@ -364,7 +364,7 @@ public final class Integrator {
           if (last.status().isFinal()) {
             return finishWithStatus(last, null);
           }
-        } catch (ApiException e) {
+        } catch (ManagementApiException e) {
           if (e.statusCode() / 100 == 4) {
             return finish(Outcome.ERROR, last, "could not follow the batch: " + e.getMessage());
           }

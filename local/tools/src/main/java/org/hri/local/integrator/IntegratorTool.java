@@ -1,5 +1,6 @@
 package org.hri.local.integrator;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +83,13 @@ public final class IntegratorTool extends KafkaTool {
 
   @Override
   public Integer call() {
-    Integrator integrator = integrator();
+    Integrator integrator;
+    try {
+      integrator = integrator();
+    } catch (IOException e) { // HRI_TRUSTSTORE names a trust store that cannot be read
+      err.println("Error: " + Integrator.describe(e));
+      return 1;
+    }
     Thread hook = new Thread(() -> {
       try {
         integrator.shutdown(Duration.ofSeconds(30));
@@ -114,7 +121,7 @@ public final class IntegratorTool extends KafkaTool {
   }
 
   /** The integrator the options describe; a usage error (exit code 2) when they do not fit. */
-  private Integrator integrator() {
+  private Integrator integrator() throws IOException {
     if (!mgmtUrl.startsWith("http://") && !mgmtUrl.startsWith("https://")) {
       throw usage("Option --mgmtUrl must be an http:// or https:// URL");
     }

@@ -15,6 +15,7 @@ import static org.hamcrest.Matchers.startsWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,8 +80,12 @@ class IntegratorTest {
   }
 
   private Integrator integrator(IntegratorConfig config) {
-    return new Integrator(config, new BatchApiClient(api.baseUrl(), tenant, null, Duration.ofSeconds(10)),
-        new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      return new Integrator(config, new BatchApiClient(api.baseUrl(), tenant, null, Duration.ofSeconds(10)),
+          new PrintStream(printed, true, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private IntegratorConfig config(KafkaBroker broker) {
