@@ -23,17 +23,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code scripts/bench}: the job end to end on each runner, side by side with a plain Kafka copy loop on the
- * same in-process broker, in one run. For each data set the baseline runs first; then each runner runs
- * passthrough on both data sets and {@code fhir} on the FHIR one, each on a topic preloaded with the same
- * batches; a latency phase follows on the same job; last, the tracker holds many open batches at once.
+ * {@code scripts/bench}: the job end to end on each runner, side by side with a plain Kafka copy loop and a
+ * hand-written Flink job (Flink's KafkaSink, exactly once) on the same in-process broker, in one run. The
+ * baselines run first; then each runner runs passthrough on both data sets and {@code fhir} on the FHIR one,
+ * each on a topic preloaded with the same batches; a latency phase follows on the same job; last, the tracker
+ * holds many open batches at once.
  *
- * <p>Jobs and the baseline are child processes, so their CPU and memory are measured apart from the broker.
+ * <p>Jobs and the baselines are child processes, so their CPU and memory are measured apart from the broker.
  */
 public final class Bench {
   private static final Duration RUN_DEADLINE = Duration.ofMinutes(6);
   private static final int LATENCY_BATCH_RECORDS = 10;
   private static final long LATENCY_SPACING_MS = 150;
+  private static final String FLINK_COPY_MAIN = "org.hri.bench.flinkcopy.FlinkKafkaCopy";
 
   private final BenchConfig config;
   private final KafkaBroker broker;
@@ -84,8 +86,11 @@ public final class Bench {
         small.records(), fhir.records(), fhir.totalBytes() / 1e6, config.fhirSample());
 
     List<Measurement> runs = new ArrayList<>();
-    runs.add(baseline(small));
-    runs.add(baseline(fhir));
+    for (String baseline : config.baselines()) {
+      String[] parts = baseline.split("/");
+      Dataset data = "small".equals(parts[1]) ? small : fhir;
+      runs.add("kafka".equals(parts[0]) ? baseline(data) : flinkCopy(data));
+    }
     for (String runner : config.runners()) {
       boolean direct = "direct".equals(runner);
       Dataset runnerSmall = direct ? Dataset.small(config.directSmallRecords()) : small;
@@ -132,6 +137,39 @@ public final class Bench {
           null, null);
       say("%s: %,.0f records/s, %.1f MB/s, %.2f cores", name, m.recordsPerSecond(), m.mbPerSecond(), m.cores());
       return m;
+    }
+  }
+
+  /**
+   * The hand-written Flink job: a DataStream copy with Flink's KafkaSource and exactly-once KafkaSink, embedded
+   * in its own JVM as the job is (same heap, JVM options, parallelism and checkpoints), measured as the job is.
+   * It must write every record exactly once, and have no failed checkpoint or restart, like a run of the job.
+   */
+  private Measurement flinkCopy(Dataset data) throws Exception {
+    String name = "flink-copy-" + data.name();
+    FlinkRest flink = flinkRest("flink", name);
+    List<String> jvm = new ArrayList<>(List.of("-Xmx" + config.jobHeap()));
+    jvm.addAll(ChildJvm.FLINK_JAVA17_OPTS);
+    String classpath = config.flinkCopyJar() + File.pathSeparator + slf4jBinding();
+    try (IngestStream stream = load(name, data);
+        TopicCounter out = new TopicCounter(broker.bootstrapServers(), stream.topics.output(), warmup(data));
+        ChildJvm copy = ChildJvm.start(name, jvm, classpath, FLINK_COPY_MAIN, List.of(
+            "--brokers=" + broker.bootstrapServers(), "--from=" + stream.topics.input(),
+            "--to=" + stream.topics.output(), "--parallelism=2", flink.confDirArg()), logs)) {
+      FlinkHealth.Watch watch = new FlinkHealth.Watch(flink);
+      try {
+        TopicCounter.Arrival arrival = out.await(data.records(), RUN_DEADLINE, copy);
+        double cores = copy.coresBetween(arrival.firstAppendMs(), arrival.completedMs());
+        FlinkHealth health = watch.read(); // two more checkpoints: any duplicate would be committed by then
+        check(name, "records on " + stream.topics.output(), out.countAll(), data.records());
+        Measurement m = new Measurement(Measurement.FLINK_COPY, "copy", data.name(), arrival.records(),
+            arrival.bytes(), arrival.seconds(), cores, copy.peakRssMib(), null, health);
+        say("%s: %,.0f records/s, %.1f MB/s, %.2f cores%s", name, m.recordsPerSecond(), m.mbPerSecond(), cores,
+            healthText(health));
+        return m;
+      } catch (Exception | AssertionError e) {
+        throw new IllegalStateException(e.getMessage() + "; " + watch.describe(), e);
+      }
     }
   }
 

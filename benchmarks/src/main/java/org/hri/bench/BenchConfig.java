@@ -34,12 +34,20 @@ record BenchConfig(
     Path resultsDir,
     String directClasspath,
     Path flinkJar,
+    Path flinkCopyJar,
+    List<String> baselines,
     List<String> copyProducer,
     List<String> jobArgs,
     List<String> jobJvm,
     List<String> cases) {
   /** The job's cases: validator/data, and the at-least-once run the exactly-once one is compared with. */
   static final String DEFAULT_CASES = "passthrough/small,passthrough/small/at-least-once,passthrough/fhir,fhir/fhir";
+
+  /** The plain Kafka copy on each data set, and the hand-written Flink job on small records (issue 12's goal). */
+  static final String DEFAULT_BASELINES = "kafka/small,kafka/fhir,flink-copy/small";
+
+  /** The baselines {@code --baselines} knows: {@link KafkaCopy}, and the hand-written Flink KafkaSink job. */
+  static final List<String> BASELINE_KINDS = List.of("kafka", "flink-copy");
 
   /** A whole-number option: its default, its default with {@code --quick}, and what it counts. */
   private record Count(String name, int full, int quick, String what) {}
@@ -78,6 +86,11 @@ record BenchConfig(
     @Option(names = "--cases", defaultValue = DEFAULT_CASES, description = "validator/data[/at-least-once],...")
     String cases;
 
+    @Option(names = "--baselines", defaultValue = DEFAULT_BASELINES,
+        description = "kafka/data (KafkaCopy), flink-copy/data (hand-written Flink job),... (default "
+            + DEFAULT_BASELINES + ")")
+    String baselines;
+
     @Option(names = "--jobHeap", defaultValue = "4g", description = "the job's -Xmx (default 4g)")
     String jobHeap;
 
@@ -101,6 +114,9 @@ record BenchConfig(
 
     @Option(names = "--flinkJar", paramLabel = "JAR", description = "required for the flink runner")
     Path flinkJar;
+
+    @Option(names = "--flinkCopyJar", paramLabel = "JAR", description = "required for the flink-copy baseline")
+    Path flinkCopyJar;
 
     /**
      * The settings, with the whole numbers from {@code spec} (the command {@link #addCounts} added them to); an
@@ -129,6 +145,8 @@ record BenchConfig(
           results != null ? results : Path.of("bench-results/" + time),
           directClasspath,
           flinkJar,
+          flinkCopyJar,
+          baselines.isBlank() ? List.of() : List.of(baselines.split(",")),
           words(copyProducer),
           words(jobArgs),
           words(jobJvm),
@@ -140,6 +158,19 @@ record BenchConfig(
       unknownRunners.removeAll(List.of("direct", "flink"));
       if (!unknownRunners.isEmpty()) {
         throw new IllegalArgumentException("--runners: unknown runner " + unknownRunners.get(0));
+      }
+      for (String baseline : config.baselines()) {
+        String[] parts = baseline.split("/");
+        boolean known = parts.length == 2 && BASELINE_KINDS.contains(parts[0])
+            && List.of("small", "fhir").contains(parts[1]);
+        if (!known) {
+          throw new IllegalArgumentException("--baselines: unknown baseline " + baseline
+              + " (kafka/small, kafka/fhir, flink-copy/small, flink-copy/fhir)");
+        }
+      }
+      boolean flinkCopy = config.baselines().stream().anyMatch(b -> b.startsWith("flink-copy/"));
+      if (flinkCopy && config.flinkCopyJar() == null) {
+        throw new IllegalArgumentException("--flinkCopyJar: required for the flink-copy baseline");
       }
       if (config.runners().contains("direct") && config.directClasspath() == null) {
         throw new IllegalArgumentException("--directClasspath: required for the direct runner");

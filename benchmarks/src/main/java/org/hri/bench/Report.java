@@ -50,6 +50,29 @@ final class Report {
         .orElse(Double.NaN);
   }
 
+  /** A run's records/s over the hand-written Flink job's on the same data set, or NaN. */
+  double ratioToFlinkCopy(Measurement run) {
+    return runs.stream()
+        .filter(m -> m.isFlinkCopy() && m.data().equals(run.data()))
+        .findFirst()
+        .map(copy -> run.recordsPerSecond() / copy.recordsPerSecond())
+        .orElse(Double.NaN);
+  }
+
+  /** The job's Flink runs that have a hand-written Flink job on the same data set to be compared with. */
+  private List<Measurement> flinkRunsWithACopy() {
+    return runs.stream().filter(m -> "flink".equals(m.runner()) && !Double.isNaN(ratioToFlinkCopy(m))).toList();
+  }
+
+  /** What the table's runner and validator columns say of a run. */
+  private static String runnerCell(Measurement m) {
+    return m.isFlinkCopy() ? "flink (hand-written)" : m.runner();
+  }
+
+  private static String validatorCell(Measurement m) {
+    return m.isFlinkCopy() ? "KafkaSink copy, exactly once" : m.validator();
+  }
+
   String markdown() {
     StringBuilder md = new StringBuilder();
     md.append("Machine: ").append(machine).append("\n\n");
@@ -58,7 +81,7 @@ final class Report {
     md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Measurement m : runs) {
       md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %,.0f | %.1f | %.2f | %.2f | %,d | %s | %s |%n",
-          m.runner(), m.validator(), m.data(), m.records(), m.recordsPerSecond(), m.mbPerSecond(),
+          runnerCell(m), validatorCell(m), m.data(), m.records(), m.recordsPerSecond(), m.mbPerSecond(),
           ratioToKafka(m), m.cores(), m.peakRssMib(),
           m.latency() == null ? "—" : m.latency().medianMs() + " / " + m.latency().maxMs(), cell(m.flink())));
     }
@@ -67,6 +90,10 @@ final class Report {
         md.append(String.format(Locale.ROOT, "%nExactly once at %.2f of at-least-once (%s, %s, %s).%n",
             exactlyOnceRatio(m), m.runner(), m.validator().replace(AT_LEAST_ONCE, ""), m.data()));
       }
+    }
+    for (Measurement m : flinkRunsWithACopy()) {
+      md.append(String.format(Locale.ROOT, "%nThe job on Flink at %.2f of the hand-written Flink job (%s, %s).%n",
+          ratioToFlinkCopy(m), m.validator(), m.data()));
     }
     if (!trackers.isEmpty()) {
       md.append("\n| tracker scale | open batches | heap after GC, all open (MiB) | checkpoint (MiB) |"
@@ -129,6 +156,10 @@ final class Report {
             m.data(), exactlyOnceRatio(m)));
       }
     }
+    for (Measurement m : flinkRunsWithACopy()) {
+      lines.add(String.format(Locale.ROOT, "RESULT runner=%s validator=%s data=%s ratio_to_flink_copy=%.3f",
+          m.runner(), m.validator(), m.data(), ratioToFlinkCopy(m)));
+    }
     headlineLatency().ifPresent(latency -> lines.add(String.format(Locale.ROOT,
         "RESULT verdict_latency_ms_median=%d verdict_latency_ms_max=%d", latency.medianMs(), latency.maxMs())));
     for (TrackerScale t : trackers) {
@@ -153,7 +184,8 @@ final class Report {
   void writeChart(Path png) throws IOException {
     DefaultCategoryDataset dataset = new DefaultCategoryDataset();
     for (Measurement m : runs) {
-      String series = m.isBaseline() ? "Kafka copy (baseline)" : m.runner() + " / " + m.validator();
+      String series = m.isBaseline() ? "Kafka copy (baseline)"
+          : m.isFlinkCopy() ? "Flink KafkaSink copy (hand-written)" : m.runner() + " / " + m.validator();
       dataset.addValue(m.recordsPerSecond(), series, m.data() + " records");
     }
     JFreeChart chart = ChartFactory.createBarChart(

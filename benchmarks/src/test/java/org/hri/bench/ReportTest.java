@@ -70,6 +70,43 @@ class ReportTest {
   }
 
   @Test
+  void theHandWrittenFlinkJobIsASecondBaseline() {
+    List<Measurement> runs = List.of(
+        RUNS.get(0),
+        new Measurement("flink-copy", "copy", "small", 100_000, 102_400_000, 25.0, 1.2, 900, null,
+            new FlinkHealth(0, 0, 3)),
+        RUNS.get(2));
+    Report report = new Report(runs, List.of(), "m");
+
+    assertThat(report.resultLines(), contains(
+        "RESULT runner=flink-copy validator=copy data=small records_per_s=4000 mb_per_s=4.10 ratio_to_kafka=0.160"
+            + " failed_checkpoints=0 restarts=0 startup_failed_checkpoints=3",
+        "RESULT runner=flink validator=passthrough data=small records_per_s=5000 mb_per_s=5.12 ratio_to_kafka=0.200"
+            + " failed_checkpoints=0 restarts=0 startup_failed_checkpoints=23",
+        "RESULT runner=flink validator=passthrough data=small ratio_to_flink_copy=1.250",
+        "RESULT verdict_latency_ms_median=496 verdict_latency_ms_max=996"));
+    String table = report.markdown();
+    assertThat(table, containsString("| flink (hand-written) | KafkaSink copy, exactly once | small | 100,000 |"
+        + " 4,000 | 4.1 | 0.16 | 1.20 | 900 | — | 0 / 0 |"));
+    assertThat(table,
+        containsString("The job on Flink at 1.25 of the hand-written Flink job (passthrough, small)."));
+    assertThat(report.failures(), is(List.of()));
+  }
+
+  @Test
+  void aHandWrittenFlinkJobThatRestartedFailsTooAndNoCopyMeansNoRatio() {
+    List<Measurement> runs = List.of(
+        new Measurement("flink-copy", "copy", "fhir", 5_000, 50_000_000, 2.0, 1.2, 900, null,
+            new FlinkHealth(0, 1, 3)),
+        RUNS.get(2));
+    Report report = new Report(runs, List.of(), "m");
+
+    assertThat(report.failures(), contains("flink-copy copy fhir: 0 failed checkpoints, 1 restarts"));
+    assertThat(report.resultLines().stream().anyMatch(line -> line.contains("ratio_to_flink_copy")), is(false));
+    assertThat(report.ratioToFlinkCopy(RUNS.get(2)), is(Double.NaN));
+  }
+
+  @Test
   void theTableHasOneRowPerRun() {
     String table = new Report(RUNS, List.of(), "2 cores").markdown();
     assertThat(table, containsString(
