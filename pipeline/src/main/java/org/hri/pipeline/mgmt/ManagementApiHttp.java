@@ -123,8 +123,9 @@ public final class ManagementApiHttp implements AutoCloseable {
   // ---- HTTP ----
 
   /**
-   * Calls {@code url} with {@code json} as the body (none when null) and returns the answer's body. A 401 or 403 may mean the token was revoked or its grants changed:
-   * the call is repeated once with a new token before the answer counts.
+   * Calls {@code url} with {@code json} as the body (none when null) and returns the answer's body. A 401 or
+   * 403 may mean the token was revoked or its grants changed: the call is repeated once with a new token before
+   * the answer counts.
    */
   public byte[] call(String method, String url, JsonNode json) throws IOException {
     HttpContent content = json == null ? null : content(json);

@@ -71,8 +71,8 @@ public class HostileInputJobTest {
         RunningJob job =
             RunningJob.start(
                 broker, ValidateRecords.using(new NestingValidator()), runnerArgs(),
-                "--deadLetterTopic=" + deadLetterTopic, "--mgmtUrl=" + api.baseUrl(), "--oauthUrl=" + api.oauthUrl(), "--clientId=validation-job",
-                "--clientSecret=s3cret", "--audience=hri-app", "--batchCompletionDelay=1000",
+                "--deadLetterTopic=" + deadLetterTopic, "--mgmtUrl=" + api.baseUrl(), "--oauthUrl=" + api.oauthUrl(),
+                "--clientId=validation-job", "--clientSecret=s3cret", "--audience=hri-app", "--batchCompletionDelay=1000",
                 "--mgmtInitialBackoff=200", "--mgmtMaxBackoff=1000")) {
       String input = job.topics.input();
       // Bad headers: invalid at once, no call.

@@ -56,7 +56,8 @@ class ParseNotificationsFnTest {
         .containsInAnyOrder(BatchNotification.fromJson(good.getBytes(UTF_8)));
     PAssert.that(parsed.get(ReadNotifications.MALFORMED)).containsInAnyOrder(
         DeadLetter.malformedNotification(TOPIC + "-0@1", "Notification is a tombstone (no value)"),
-        DeadLetter.malformedNotification(TOPIC + "-0@2", "Notification field expectedRecordCount is not a whole number"),
+        DeadLetter.malformedNotification(
+            TOPIC + "-0@2", "Notification field expectedRecordCount is not a whole number"),
         DeadLetter.malformedNotification(TOPIC + "-0@3", "Notification could not be read (JsonParseException)"));
     p.run().waitUntilFinish();
   }

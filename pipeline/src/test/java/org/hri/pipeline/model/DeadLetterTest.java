@@ -20,7 +20,8 @@ class DeadLetterTest {
 
   @Test
   void aMalformedNotificationIsWrittenByPositionAndReasonOnly() {
-    DeadLetter letter = DeadLetter.malformedNotification("ingest.t1.claims.notification-0@17", "recordCount: not a whole number");
+    DeadLetter letter =
+        DeadLetter.malformedNotification("ingest.t1.claims.notification-0@17", "recordCount: not a whole number");
 
     assertThat(new String(letter.toJson(), UTF_8),
         is("{\"kind\":\"malformed-notification\",\"subject\":\"ingest.t1.claims.notification-0@17\","
