@@ -135,8 +135,9 @@ public interface HriPipelineOptions extends PipelineOptions, StreamingOptions {
   void setInjectWriterFaults(String value);
 
   @Description(
-      "Kafka topic for dead letters: notifications that are not ones and verdicts the Management API never"
-          + " applied, as JSON with the reason (never a payload). Unset: they are only logged and counted")
+      "Kafka topic for dead letters, written at least once: messages on the notification topic that are not"
+          + " notifications and verdicts the Management API never applied, as JSON with the reason (never a"
+          + " payload). Unset: they are only logged and counted")
   String getDeadLetterTopic();
 
   void setDeadLetterTopic(String value);

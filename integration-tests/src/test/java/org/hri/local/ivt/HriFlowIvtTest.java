@@ -98,7 +98,7 @@ class HriFlowIvtTest {
   private BatchApiClient integratorApi;
 
   @BeforeAll
-  void startStack(KafkaBroker broker) {
+  void startStack(KafkaBroker broker) throws IOException {
     this.broker = broker;
     String tenant = KafkaBroker.uniqueTopicName("ivt");
     topics = TopicNames.forInput("ingest." + tenant + ".di1.in");

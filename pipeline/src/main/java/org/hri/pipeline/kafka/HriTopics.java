@@ -67,11 +67,12 @@ public final class HriTopics {
             .withExactlyOnce(exactlyOnceShards));
   }
 
-  /** Writes dead letters to {@code topic}, keyed by their subject. */
+  /**
+   * Writes dead letters to {@code topic}, keyed by their subject, at least once: without transactions, streams
+   * may share the topic (transactional writers are named after their topic and would fence each other).
+   */
   public void writeDeadLetters(PCollection<DeadLetter> deadLetters, String topic) {
-    deadLetters.apply(
-        "WriteDeadLetters",
-        WriteToKafka.of(kafka, topic, ProducerRecords.deadLetter(topic)).withExactlyOnce(exactlyOnceShards));
+    deadLetters.apply("WriteDeadLetters", WriteToKafka.of(kafka, topic, ProducerRecords.deadLetter(topic)));
   }
 
   /** Writes verdicts to {@code *.notification}: the job's report when it runs without a Management API. */

@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * Something the job gave up on that has no record to route to {@code *.invalid}: a notification it could not
  * read, a verdict the Management API refused or never accepted. It says what, where from and why, never a
- * payload; a verdict comes along whole (ids, status and counts only) so an operator can apply it by hand.
+ * payload; of a verdict it keeps what an operator needs to apply it by hand (status, counts, failure message),
+ * not the batch's name or metadata, which an integrator chose and may have made large.
  *
  * @param subject the notification's position ({@code topic-partition@offset}) or the verdict's batch id
  * @param verdict the verdict given up, for the verdict kinds; null otherwise
@@ -21,7 +22,15 @@ public record DeadLetter(
     @JsonProperty("kind") Kind kind,
     @JsonProperty("subject") String subject,
     @JsonProperty("reason") String reason,
-    @JsonProperty("verdict") BatchNotification verdict) {
+    @JsonProperty("verdict") Verdict verdict) {
+
+  /** A verdict as the Management API would have been told it. */
+  @JsonPropertyOrder({"status", "actualRecordCount", "invalidRecordCount", "failureMessage"})
+  public record Verdict(
+      @JsonProperty("status") BatchStatus status,
+      @JsonProperty("actualRecordCount") Long actualRecordCount,
+      @JsonProperty("invalidRecordCount") Long invalidRecordCount,
+      @JsonProperty("failureMessage") String failureMessage) {}
 
   /** Why there is a dead letter; written in lower case with hyphens. */
   public enum Kind {
@@ -53,7 +62,8 @@ public record DeadLetter(
 
   /** A verdict that was not applied; {@code reason} is the API's answer or the transport error. */
   public static DeadLetter verdict(Kind kind, BatchNotification verdict, String reason) {
-    return new DeadLetter(kind, verdict.id(), reason, verdict);
+    return new DeadLetter(kind, verdict.id(), reason, new Verdict(verdict.status(), verdict.actualRecordCount(),
+        verdict.invalidRecordCount(), verdict.failureMessage()));
   }
 
   /** One log line: kind, subject, reason and, for a verdict, what an operator needs to apply it by hand. */

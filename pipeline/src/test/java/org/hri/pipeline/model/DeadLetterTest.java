@@ -14,7 +14,8 @@ class DeadLetterTest {
   private static final BatchNotification VERDICT =
       new BatchNotification(
           "b-7", "claims", "int-1", "ingest.t1.claims.in", "claims", BatchStatus.SEND_COMPLETED,
-          OffsetDateTime.of(2024, 3, 1, 12, 0, 0, 0, ZoneOffset.UTC), null, null, 10L, null, 2L, null, null, null)
+          OffsetDateTime.of(2024, 3, 1, 12, 0, 0, 0, ZoneOffset.UTC), null, null, 10L, null, 2L, null,
+          Json.mapper().createObjectNode().put("source", "the integrator's, kept out of dead letters"), null)
           .withVerdict(BatchStatus.FAILED, 10, 3, "Batch has too many invalid records",
               OffsetDateTime.of(2024, 3, 1, 13, 0, 0, 0, ZoneOffset.UTC));
 
@@ -36,6 +37,10 @@ class DeadLetterTest {
         "The HRI Management API rejected the verdict: HTTP 404 (Not found)");
 
     assertThat(letter.subject(), is("b-7"));
+    assertThat(new String(letter.toJson(), UTF_8),
+        is("{\"kind\":\"verdict-rejected\",\"subject\":\"b-7\",\"reason\":\"The HRI Management API rejected the"
+            + " verdict: HTTP 404 (Not found)\",\"verdict\":{\"status\":\"failed\",\"actualRecordCount\":10,"
+            + "\"invalidRecordCount\":3,\"failureMessage\":\"Batch has too many invalid records\"}}"));
     assertThat(letter.describe(),
         is("verdict-rejected b-7: The HRI Management API rejected the verdict: HTTP 404 (Not found); verdict failed,"
             + " actualRecordCount 10, invalidRecordCount 3, failureMessage \"Batch has too many invalid records\""));

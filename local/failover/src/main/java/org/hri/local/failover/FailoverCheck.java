@@ -194,7 +194,7 @@ public final class FailoverCheck {
   }
 
   /** The integrator's client, straight to the API (not through the proxy). */
-  static BatchApiClient integrator(LocalManagementApi api) {
+  static BatchApiClient integrator(LocalManagementApi api) throws IOException {
     return new BatchApiClient(api.baseUrl(), TENANT,
         new BatchApiClient.OAuth(api.oauthUrl(), "integrator", "integrator-secret", AUDIENCE), Duration.ofSeconds(30));
   }

@@ -17,11 +17,13 @@ import org.hri.pipeline.model.Json;
  * client-credentials token with the scopes {@code hri_data_integrator tenant_<t>}, cached until shortly before
  * it expires and fetched again once when the API answers 401 or 403; {@code HRI_TRUSTSTORE} is trusted as by
  * the job. Any 2xx answer is success; any other is a {@link ManagementApiException} whose message starts with
- * the call's name. No call is retried here: creating a batch twice would make two batches.
+ * the call's name. No call is retried here, but for the one repeat with a new token: creating a batch twice
+ * would make two batches.
  *
- * <p>A call is not cut short by an interrupt: the thread's flag stays set and the call completes (each is
- * bounded by the request timeout). Otherwise an interrupted create could make a batch whose id nobody learns,
- * which then could not be terminated. Thread-safe.
+ * <p>A call is not cut short by an interrupt: the JDK's blocking HTTP connection ignores it, the thread's flag
+ * stays set and the call completes, bounded by the request timeout per connect and per read. Otherwise an
+ * interrupted create could make a batch whose id nobody learns, which then could not be terminated.
+ * Thread-safe.
  */
 public final class BatchApiClient {
   /** What a Data Integrator may do: create, complete and terminate batches. */

@@ -69,7 +69,8 @@ public final class IntegratorTool extends KafkaTool {
     @Option(names = "--clientId", required = true, paramLabel = "ID", description = "the integrator's client")
     String clientId;
 
-    @Option(names = "--clientSecret", required = true, paramLabel = "SECRET", description = "its secret")
+    @Option(names = "--clientSecret", required = true, paramLabel = "SECRET",
+        description = "its secret, as env:NAME or file:/path (read for each token request), or literally")
     String clientSecret;
 
     @Option(names = "--audience", required = true, paramLabel = "AUD", description = "the HRI application's id")
@@ -89,6 +90,8 @@ public final class IntegratorTool extends KafkaTool {
     } catch (IOException e) { // HRI_TRUSTSTORE names a trust store that cannot be read
       err.println("Error: " + Integrator.describe(e));
       return 1;
+    } catch (IllegalArgumentException e) { // HRI_TRUSTSTORE without its password, a blank OAuth value
+      throw usage(e.getMessage());
     }
     Thread hook = new Thread(() -> {
       try {
