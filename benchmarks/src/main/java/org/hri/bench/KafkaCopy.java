@@ -15,7 +15,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.hri.cli.Tool;
+import org.hri.cli.TopicCopy;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,14 +34,7 @@ import picocli.CommandLine.Option;
 public final class KafkaCopy extends Tool {
   private static final long COMMIT_INTERVAL_MS = 1_000;
 
-  @Option(names = "--brokers", required = true, description = "Kafka bootstrap servers")
-  private String brokers;
-
-  @Option(names = "--from", required = true, paramLabel = "TOPIC", description = "the topic to copy")
-  private String from;
-
-  @Option(names = "--to", required = true, paramLabel = "TOPIC", description = "the topic to write")
-  private String to;
+  @Mixin private TopicCopy topics;
 
   @Option(names = "--records", required = true, paramLabel = "N", description = "stop after this many")
   private long records;
@@ -57,12 +52,12 @@ public final class KafkaCopy extends Tool {
   public Integer call() {
 
     Properties consumerConfig = new Properties();
-    consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-    consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-copy-" + from);
+    consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, topics.brokers());
+    consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-copy-" + topics.from());
     consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     Properties producerConfig = new Properties();
-    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, topics.brokers());
     producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
     producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -75,11 +70,12 @@ public final class KafkaCopy extends Tool {
             new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
-      consumer.subscribe(List.of(from));
+      consumer.subscribe(List.of(topics.from()));
       while (copied < records) {
         ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(100));
         for (ConsumerRecord<byte[], byte[]> record : polled) {
-          producer.send(new ProducerRecord<>(to, null, null, record.key(), record.value(), record.headers()));
+          producer.send(
+              new ProducerRecord<>(topics.to(), null, null, record.key(), record.value(), record.headers()));
         }
         copied += polled.count();
         if (System.currentTimeMillis() - lastCommit >= COMMIT_INTERVAL_MS) {

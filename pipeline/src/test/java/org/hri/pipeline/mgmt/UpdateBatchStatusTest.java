@@ -121,18 +121,29 @@ class UpdateBatchStatusTest {
     return sum;
   }
 
+  private static PipelineResult finished(TestPipeline p) {
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    return result;
+  }
+
+  private static Create.Values<BatchNotification> created(BatchNotification... verdicts) {
+    return Create.of(List.of(verdicts)).withCoder(BatchNotificationCoder.of());
+  }
+
+  /** What the sink applied of {@code verdicts}, retrying with {@code policy}. */
+  private PCollection<BatchNotification> applied(PCollection<BatchNotification> verdicts, RetryPolicy policy) {
+    return verdicts.apply(UpdateBatchStatus.to(config()).withRetryPolicy(policy)).get(UpdateBatchStatus.APPLIED);
+  }
+
   // ---- success ----
 
   /** Applies {@code verdict} to batch BATCH_ID, stored as sendCompleted; the sink must pass it on. */
   private PipelineResult applyToSendCompletedBatch(TestPipeline p, BatchNotification verdict) {
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
-    PCollection<BatchNotification> applied =
-        p.apply(Create.of(verdict).withCoder(BatchNotificationCoder.of()))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
-            .get(UpdateBatchStatus.APPLIED);
+    PCollection<BatchNotification> applied = applied(p.apply(created(verdict)), FAST);
     PAssert.that(applied).containsInAnyOrder(verdict);
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
+    PipelineResult result = finished(p);
     return result;
   }
 
@@ -169,10 +180,7 @@ class UpdateBatchStatusTest {
   void eachBatchGetsItsOwnCall(TestPipeline p) {
     store("b1", BatchStatus.SEND_COMPLETED);
     store("b2", BatchStatus.SEND_COMPLETED);
-    PCollection<BatchNotification> applied =
-        p.apply(Create.of(completed("b1"), failed("b2")).withCoder(BatchNotificationCoder.of()))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
-            .get(UpdateBatchStatus.APPLIED);
+    PCollection<BatchNotification> applied = applied(p.apply(created(completed("b1"), failed("b2"))), FAST);
     PAssert.that(applied).containsInAnyOrder(completed("b1"), failed("b2"));
 
     p.run().waitUntilFinish();
@@ -189,11 +197,10 @@ class UpdateBatchStatusTest {
     BatchNotification justNow =
         batch("now", BatchStatus.SEND_COMPLETED)
             .withVerdict(BatchStatus.COMPLETED, 10, 5, null, OffsetDateTime.now(ZoneOffset.UTC));
-    p.apply(Create.of(justNow, completed("old")).withCoder(BatchNotificationCoder.of()))
+    p.apply(created(justNow, completed("old")))
         .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
 
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
+    PipelineResult result = finished(p);
 
     assertThat(counter(result, "verdicts-delivered"), is(2L));
     assertThat(counter(result, "verdicts-delivered-within-1m"), is(1L)); // "old" ended in 2024
@@ -206,13 +213,10 @@ class UpdateBatchStatusTest {
   void serverErrorsAreRetriedUntilSuccess(TestPipeline p) {
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
     api.respondWith("PUT", PROCESSING_COMPLETE, 500, 4);
-    PCollection<BatchNotification> applied =
-        p.apply(verdicts(6, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
-            .get(UpdateBatchStatus.APPLIED);
+    PCollection<BatchNotification> applied = applied(p.apply(verdicts(6, completed(BATCH_ID))), FAST);
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
+    PipelineResult result = finished(p);
 
     assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(5));
     assertThat(api.batchStatus(BATCH_ID).orElseThrow(), is("completed"));
@@ -234,8 +238,7 @@ class UpdateBatchStatusTest {
         DeadLetter.verdict(DeadLetter.Kind.VERDICT_GIVEN_UP, completed(BATCH_ID),
             "Reached max HRI Management API retry timeout of 8 milliseconds (Internal server error)"));
 
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
+    PipelineResult result = finished(p);
 
     assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(4));
     assertThat(counter(result, "verdicts-given-up"), is(1L));
@@ -249,8 +252,7 @@ class UpdateBatchStatusTest {
     RetryPolicy policy = RetryPolicy.of(Duration.ofMillis(1), Duration.ofSeconds(1), Duration.ofMillis(3));
     p.apply(verdicts(10, completed(BATCH_ID))).apply(UpdateBatchStatus.to(unreachable).withRetryPolicy(policy));
 
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
+    PipelineResult result = finished(p);
 
     // waits of 1 and 2 ms, and the 3rd failure gives up
     assertThat(counter(result, "mgmt-api-calls"), is(3L));
@@ -262,9 +264,7 @@ class UpdateBatchStatusTest {
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
     api.respondWith("PUT", PROCESSING_COMPLETE, 503, 1);
     PCollection<BatchNotification> applied =
-        p.apply(verdicts(3, completed(BATCH_ID), completed(BATCH_ID)))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
-            .get(UpdateBatchStatus.APPLIED);
+        applied(p.apply(verdicts(3, completed(BATCH_ID), completed(BATCH_ID))), FAST);
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
     p.run().waitUntilFinish();
@@ -276,10 +276,7 @@ class UpdateBatchStatusTest {
   void aNewerVerdictReplacesThePendingOne(TestPipeline p) {
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
     api.respondWith("PUT", PROCESSING_COMPLETE, 503, 1);
-    PCollection<BatchNotification> applied =
-        p.apply(verdicts(3, completed(BATCH_ID), failed(BATCH_ID)))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
-            .get(UpdateBatchStatus.APPLIED);
+    PCollection<BatchNotification> applied = applied(p.apply(verdicts(3, completed(BATCH_ID), failed(BATCH_ID))), FAST);
     PAssert.that(applied).containsInAnyOrder(failed(BATCH_ID));
 
     p.run().waitUntilFinish();
@@ -294,10 +291,7 @@ class UpdateBatchStatusTest {
     // A bounded input (or a drain) ends before any processing-time retry fires.
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
     api.respondWith("PUT", PROCESSING_COMPLETE, 500, 1);
-    PCollection<BatchNotification> applied =
-        p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(RetryPolicy.defaults()))
-            .get(UpdateBatchStatus.APPLIED);
+    PCollection<BatchNotification> applied = applied(p.apply(created(completed(BATCH_ID))), RetryPolicy.defaults());
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
     p.run().waitUntilFinish();
@@ -311,7 +305,7 @@ class UpdateBatchStatusTest {
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
     api.alwaysRespondWith("PUT", PROCESSING_COMPLETE, 503);
     PCollectionTuple reported =
-        p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
+        p.apply(created(completed(BATCH_ID)))
             .apply(UpdateBatchStatus.to(config()).withRetryPolicy(RetryPolicy.defaults()));
     PAssert.that(reported.get(UpdateBatchStatus.APPLIED)).empty();
     PAssert.that(reported.get(UpdateBatchStatus.NOT_APPLIED)).containsInAnyOrder(
@@ -329,14 +323,10 @@ class UpdateBatchStatusTest {
   @Test
   void aConflictMeansAlreadyDone(TestPipeline p) {
     store(BATCH_ID, BatchStatus.COMPLETED); // processingComplete answers 409
-    PCollection<BatchNotification> applied =
-        p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
-            .get(UpdateBatchStatus.APPLIED);
+    PCollection<BatchNotification> applied = applied(p.apply(created(completed(BATCH_ID))), FAST);
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
+    PipelineResult result = finished(p);
 
     assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(1));
     assertThat(counter(result, "mgmt-api-conflicts"), is(1L));
@@ -346,10 +336,7 @@ class UpdateBatchStatusTest {
   @Test
   void failingATerminatedBatchIsAConflictToo(TestPipeline p) {
     store(BATCH_ID, BatchStatus.TERMINATED);
-    PCollection<BatchNotification> applied =
-        p.apply(Create.of(failed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
-            .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
-            .get(UpdateBatchStatus.APPLIED);
+    PCollection<BatchNotification> applied = applied(p.apply(created(failed(BATCH_ID))), FAST);
     PAssert.that(applied).containsInAnyOrder(failed(BATCH_ID));
 
     p.run().waitUntilFinish();
@@ -372,8 +359,7 @@ class UpdateBatchStatusTest {
         DeadLetter.verdict(DeadLetter.Kind.VERDICT_REJECTED, completed(BATCH_ID),
             "The HRI Management API rejected the verdict: HTTP " + status + " (" + description + ")"));
 
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
+    PipelineResult result = finished(p);
 
     assertThat(api.requests("PUT", BATCH_ID + "/action/processingComplete"), hasSize(1));
     assertThat(api.batchStatus(BATCH_ID).orElseThrow(), is("sendCompleted"));
@@ -388,13 +374,10 @@ class UpdateBatchStatusTest {
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
     // 401 and 403 are repeated once with a new token before they count: the first retry needs two.
     api.respondWith("PUT", PROCESSING_COMPLETE, status, answers);
-    PCollection<BatchNotification> applied =
-        p.apply(verdicts(3, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
-            .get(UpdateBatchStatus.APPLIED);
+    PCollection<BatchNotification> applied = applied(p.apply(verdicts(3, completed(BATCH_ID))), FAST);
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
+    PipelineResult result = finished(p);
 
     assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(answers + 1));
     assertThat(api.batchStatus(BATCH_ID).orElseThrow(), is("completed"));
@@ -408,13 +391,10 @@ class UpdateBatchStatusTest {
     // With a 1 ms backoff the retry would fire at the first 1 s step; Retry-After holds it past both, so the
     // verdict goes out with the one last try made when the input ends.
     RetryPolicy policy = RetryPolicy.of(Duration.ofMillis(1), Duration.ofSeconds(10), Duration.ofHours(1));
-    PCollection<BatchNotification> applied =
-        p.apply(verdicts(2, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(policy))
-            .get(UpdateBatchStatus.APPLIED);
+    PCollection<BatchNotification> applied = applied(p.apply(verdicts(2, completed(BATCH_ID))), policy);
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
+    PipelineResult result = finished(p);
 
     assertThat(counter(result, "mgmt-api-retries"), is(0L));
     assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(2));
@@ -424,13 +404,10 @@ class UpdateBatchStatusTest {
   void aTokenRejectionIsRetried(TestPipeline p) {
     store(BATCH_ID, BatchStatus.SEND_COMPLETED);
     api.respondWith("POST", "/token", 401, 1);
-    PCollection<BatchNotification> applied =
-        p.apply(verdicts(3, completed(BATCH_ID))).apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST))
-            .get(UpdateBatchStatus.APPLIED);
+    PCollection<BatchNotification> applied = applied(p.apply(verdicts(3, completed(BATCH_ID))), FAST);
     PAssert.that(applied).containsInAnyOrder(completed(BATCH_ID));
 
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
+    PipelineResult result = finished(p);
 
     assertThat(api.requests("PUT", PROCESSING_COMPLETE), hasSize(1));
     assertThat(counter(result, "mgmt-api-failures"), is(1L));
@@ -441,7 +418,7 @@ class UpdateBatchStatusTest {
   @ParameterizedTest
   @EnumSource(names = {"STARTED", "SEND_COMPLETED", "TERMINATED"})
   void anyOtherStatusFailsTheJob(BatchStatus status, TestPipeline p) {
-    p.apply(Create.of(batch(BATCH_ID, status)).withCoder(BatchNotificationCoder.of()))
+    p.apply(created(batch(BATCH_ID, status)))
         .apply(UpdateBatchStatus.to(config()).withRetryPolicy(FAST));
 
     Throwable failure = failureOf(p);
@@ -456,7 +433,7 @@ class UpdateBatchStatusTest {
   @Test
   void aBadTrustStoreFailsTheJob(TestPipeline p) {
     Map<String, String> env = Map.of("HRI_TRUSTSTORE", "/no/such/truststore.jks", "HRI_TRUSTSTORE_PASSWORD", "x");
-    p.apply(Create.of(completed(BATCH_ID)).withCoder(BatchNotificationCoder.of()))
+    p.apply(created(completed(BATCH_ID)))
         .apply(
             UpdateBatchStatus.to(config())
                 .withClientFactory(config -> ManagementApiClient.create(config, env)));

@@ -16,7 +16,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.hri.cli.Tool;
+import org.hri.cli.TopicCopy;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,14 +39,7 @@ public final class FlinkKafkaCopy extends Tool {
   /** The job's transaction timeout; KafkaSink's default (1 h) is over the broker's maximum (15 min). */
   static final int TRANSACTION_TIMEOUT_MS = 900_000;
 
-  @Option(names = "--brokers", required = true, description = "Kafka bootstrap servers")
-  private String brokers;
-
-  @Option(names = "--from", required = true, paramLabel = "TOPIC", description = "the topic to copy")
-  private String from;
-
-  @Option(names = "--to", required = true, paramLabel = "TOPIC", description = "the topic to write")
-  private String to;
+  @Mixin private TopicCopy topics;
 
   @Option(names = "--parallelism", defaultValue = "2", description = "default ${DEFAULT-VALUE}, as the bench's job")
   private int parallelism;
@@ -65,7 +60,7 @@ public final class FlinkKafkaCopy extends Tool {
     // As the job embedded: heap state, checkpoints in files rather than the JobManager's memory. They hold source
     // offsets and transaction ids only: KafkaSink writes records into the open transaction, not the checkpoint.
     Path checkpoints = Files.createDirectories(
-        Path.of(System.getProperty("java.io.tmpdir"), "hri-flink-kafka-copy-checkpoints", to));
+        Path.of(System.getProperty("java.io.tmpdir"), "hri-flink-kafka-copy-checkpoints", topics.to()));
     conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
@@ -76,15 +71,15 @@ public final class FlinkKafkaCopy extends Tool {
     env.fromSource(source(), WatermarkStrategy.noWatermarks(), "KafkaSource")
         .sinkTo(sink())
         .name("KafkaSink");
-    env.execute("hri-bench-flink-kafka-copy-" + to);
+    env.execute("hri-bench-flink-kafka-copy-" + topics.to());
     return 0;
   }
 
   private KafkaSource<CopiedRecord> source() {
     return KafkaSource.<CopiedRecord>builder()
-        .setBootstrapServers(brokers)
-        .setTopics(from)
-        .setGroupId("bench-flink-copy-" + from)
+        .setBootstrapServers(topics.brokers())
+        .setTopics(topics.from())
+        .setGroupId("bench-flink-copy-" + topics.from())
         .setStartingOffsets(OffsetsInitializer.earliest())
         .setDeserializer(new CopiedRecord.Deserializer())
         .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
@@ -93,11 +88,11 @@ public final class FlinkKafkaCopy extends Tool {
 
   private KafkaSink<CopiedRecord> sink() {
     return KafkaSink.<CopiedRecord>builder()
-        .setBootstrapServers(brokers)
-        .setRecordSerializer(new CopiedRecord.Serializer(to))
+        .setBootstrapServers(topics.brokers())
+        .setRecordSerializer(new CopiedRecord.Serializer(topics.to()))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         // Unique on the broker per output topic: another run's transactions are never fenced or aborted.
-        .setTransactionalIdPrefix("hri-bench-flink-copy-" + to)
+        .setTransactionalIdPrefix("hri-bench-flink-copy-" + topics.to())
         .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Integer.toString(TRANSACTION_TIMEOUT_MS))
         .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd")
         .build();

@@ -285,12 +285,16 @@ class IntegratorTest {
         equalTo("terminated"));
   }
 
+  /** Ingests a one-record file while the API answers 500 once to {@code method} on {@code path}. */
+  private IngestResult ingestWhileTheApiFails(KafkaBroker broker, String method, String path, String name)
+      throws IOException {
+    api.respondWith(method, path, 500, 1);
+    return integrator(config(broker)).ingest(write(name, "{\"n\":1}\n"));
+  }
+
   @Test
   void refusedSendCompleteTerminatesTheBatch(KafkaBroker broker) throws IOException {
-    api.respondWith("PUT", "/action/sendComplete", 500, 1);
-    Path file = write("a.ndjson", "{\"n\":1}\n");
-
-    IngestResult result = integrator(config(broker)).ingest(file);
+    IngestResult result = ingestWhileTheApiFails(broker, "PUT", "/action/sendComplete", "a.ndjson");
 
     assertThat(result.outcome(), is(Outcome.TERMINATED));
     assertThat(result.failureMessage(), containsString("sendComplete failed: HTTP 500"));
@@ -367,10 +371,7 @@ class IntegratorTest {
 
   @Test
   void createFailureLeavesNoBatchAndFailsTheFile(KafkaBroker broker) throws IOException {
-    api.respondWith("POST", "/batches", 500, 1);
-    Path file = write("x.ndjson", "{\"n\":1}\n");
-
-    IngestResult result = integrator(config(broker)).ingest(file);
+    IngestResult result = ingestWhileTheApiFails(broker, "POST", "/batches", "x.ndjson");
 
     assertThat(result.outcome(), is(Outcome.ERROR));
     assertThat(result.batchId(), nullValue());
