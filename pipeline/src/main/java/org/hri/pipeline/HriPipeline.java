@@ -70,10 +70,13 @@ public final class HriPipeline {
                     : WriterFaults.oncePerStep(options.getInjectWriterFaults()));
 
     Pipeline pipeline = Pipeline.create(options);
-    PCollectionTuple input = kafkaEdges.read(pipeline, ProcessBatches.RECORDS, ProcessBatches.NOTIFICATIONS);
-    BatchResults results = input.apply("ProcessBatches", processBatches);
+    PCollectionTuple read = kafkaEdges.read(pipeline, ProcessBatches.RECORDS, ProcessBatches.NOTIFICATIONS);
+    BatchResults results =
+        PCollectionTuple.of(ProcessBatches.RECORDS, read.get(ProcessBatches.RECORDS))
+            .and(ProcessBatches.NOTIFICATIONS, read.get(ProcessBatches.NOTIFICATIONS))
+            .apply("ProcessBatches", processBatches); // without the malformed notifications it does not read
     kafkaEdges.writeRecords(results.valid(), results.invalid());
-    PCollectionList<DeadLetter> deadLetters = PCollectionList.of(input.get(ReadNotifications.MALFORMED));
+    PCollectionList<DeadLetter> deadLetters = PCollectionList.of(read.get(ReadNotifications.MALFORMED));
     if (api == null) {
       kafkaEdges.writeVerdicts(results.verdicts());
     } else {

@@ -9,6 +9,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -53,8 +54,8 @@ public final class ReadNotifications extends PTransform<PBegin, PCollectionTuple
     consumer.remove("group.id"); // nothing is committed: history is re-read on a fresh start
     consumer.put("auto.offset.reset", "earliest");
     consumer.put("fetch.max.wait.ms", 150); // lets notifications overtake data records
-    PCollectionTuple parsed = begin
-        .apply(
+    PCollection<KafkaRecord<byte[], byte[]>> messages =
+        begin.apply(
             "ReadNotificationTopic",
             KafkaIO.<byte[], byte[]>read()
                 .withBootstrapServers(settings.brokers())
@@ -62,10 +63,15 @@ public final class ReadNotifications extends PTransform<PBegin, PCollectionTuple
                 .withKeyDeserializer(ByteArrayDeserializer.class)
                 .withValueDeserializer(ByteArrayDeserializer.class)
                 .withConsumerConfigUpdates(consumer)
-                .withReadCommitted())
-        .apply("ParseNotifications",
-            ParDo.of(new ParseNotificationsFn(settings.topics().input()))
-                .withOutputTags(NOTIFICATIONS, TupleTagList.of(MALFORMED)));
+                .withReadCommitted());
+    return parse(messages, settings.topics().input());
+  }
+
+  /** Parses the notification topic's messages into {@link #NOTIFICATIONS} and {@link #MALFORMED}. */
+  static PCollectionTuple parse(PCollection<KafkaRecord<byte[], byte[]>> messages, String inputTopic) {
+    PCollectionTuple parsed =
+        messages.apply("ParseNotifications",
+            ParDo.of(new ParseNotificationsFn(inputTopic)).withOutputTags(NOTIFICATIONS, TupleTagList.of(MALFORMED)));
     parsed.get(NOTIFICATIONS).setCoder(BatchNotificationCoder.of());
     parsed.get(MALFORMED).setCoder(DeadLetterCoder.of());
     return parsed;

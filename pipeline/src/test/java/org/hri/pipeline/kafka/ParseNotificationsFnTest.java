@@ -12,14 +12,10 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.hri.pipeline.model.BatchNotification;
-import org.hri.pipeline.model.BatchNotificationCoder;
 import org.hri.pipeline.model.DeadLetter;
-import org.hri.pipeline.model.DeadLetterCoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,13 +40,10 @@ class ParseNotificationsFnTest {
         at(2, "{\"id\":\"b2\",\"status\":\"sendCompleted\",\"expectedRecordCount\":\"" + SECRET + "\"}"),
         at(3, "not json " + SECRET),
         at(4, "{\"id\":\"b3\",\"status\":\"started\",\"topic\":\"ingest.t1.other.in\"}"));
-    PCollectionTuple parsed =
+    PCollectionTuple parsed = ReadNotifications.parse(
         p.apply(Create.of(messages).withCoder(
-                KafkaRecordCoder.of(NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of()))))
-            .apply(ParDo.of(new ReadNotifications.ParseNotificationsFn(INPUT))
-                .withOutputTags(ReadNotifications.NOTIFICATIONS, TupleTagList.of(ReadNotifications.MALFORMED)));
-    parsed.get(ReadNotifications.NOTIFICATIONS).setCoder(BatchNotificationCoder.of());
-    parsed.get(ReadNotifications.MALFORMED).setCoder(DeadLetterCoder.of());
+            KafkaRecordCoder.of(NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of())))),
+        INPUT);
 
     PAssert.that(parsed.get(ReadNotifications.NOTIFICATIONS))
         .containsInAnyOrder(BatchNotification.fromJson(good.getBytes(UTF_8)));
