@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.FileVisitResult;
@@ -18,12 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -109,14 +114,17 @@ public final class KafkaBroker implements AutoCloseable {
   private final Path dataDir;
   private final String bootstrapServers;
   private final String secureBootstrapServers;
+  private final SaslSsl saslSsl;
   private final AtomicBoolean closed = new AtomicBoolean();
   private Admin admin; // guarded by this
 
-  private KafkaBroker(KafkaRaftServer server, Path dataDir, String bootstrapServers, String secureBootstrapServers) {
+  private KafkaBroker(
+      KafkaRaftServer server, Path dataDir, String bootstrapServers, String secureBootstrapServers, SaslSsl saslSsl) {
     this.server = server;
     this.dataDir = dataDir;
     this.bootstrapServers = bootstrapServers;
     this.secureBootstrapServers = secureBootstrapServers;
+    this.saslSsl = saslSsl;
   }
 
   /**
@@ -124,9 +132,18 @@ public final class KafkaBroker implements AutoCloseable {
    * SCRAM-SHA-512 for users added with {@link #addScramUser}) over TLS (the
    * {@code tlsProtocols}, e.g. {@code TLSv1.3}), one user and password, a server certificate for
    * {@code localhost} only (so a client that connects to {@code 127.0.0.1} must refuse it, hostname
-   * verification being on).
+   * verification being on). With a {@code reauthentication} period the broker makes every client authenticate
+   * again that often ({@code connections.max.reauth.ms}); null for never.
    */
-  public record SaslSsl(TestCertificates authority, String user, String password, String tlsProtocols) {}
+  public record SaslSsl(
+      TestCertificates authority, String user, String password, String tlsProtocols, Duration reauthentication) {
+    public SaslSsl(TestCertificates authority, String user, String password, String tlsProtocols) {
+      this(authority, user, password, tlsProtocols, null);
+    }
+  }
+
+  /** Counts of the SASL_SSL listener's authentications since the broker started (Kafka's own metrics). */
+  public record Authentications(long succeeded, long failed, long reauthenticated, long reauthenticationsFailed) {}
 
   /** {@link #start()} with a {@link SaslSsl} listener too; see {@link #secureBootstrapServers()}. */
   public static KafkaBroker start(SaslSsl saslSsl) {
@@ -194,7 +211,7 @@ public final class KafkaBroker implements AutoCloseable {
       exitTrapped = true;
       server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup(); // returns once the broker is registered and unfenced
-      broker = new KafkaBroker(server, dir, "127.0.0.1:" + port, secure);
+      broker = new KafkaBroker(server, dir, "127.0.0.1:" + port, secure, saslSsl);
       broker.admin().describeCluster().nodes().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       return broker;
     } catch (Exception e) {
@@ -256,14 +273,57 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512");
     p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
         "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    Path passwords = plainPasswords(dir);
+    PlainPasswordsCallbackHandler.write(passwords, saslSsl.user(), Set.of(saslSsl.password()));
+    p.put("listener.name.sasl_ssl.plain.sasl.server.callback.handler.class",
+        PlainPasswordsCallbackHandler.class.getName());
     p.put("listener.name.sasl_ssl.plain.sasl.jaas.config",
-        "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + saslSsl.user() + "=\""
-            + saslSsl.password() + "\";");
+        "org.apache.kafka.common.security.plain.PlainLoginModule required "
+            + PlainPasswordsCallbackHandler.PASSWORDS + "=\"" + passwords + "\";");
+    if (saslSsl.reauthentication() != null) {
+      String millis = String.valueOf(saslSsl.reauthentication().toMillis());
+      p.put("listener.name.sasl_ssl.plain.connections.max.reauth.ms", millis);
+      p.put("listener.name.sasl_ssl.scram-sha-512.connections.max.reauth.ms", millis);
+    }
     p.put("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
     p.put("listener.name.sasl_ssl.ssl.keystore.location", keyStore.toString());
     p.put("listener.name.sasl_ssl.ssl.keystore.password", keyStorePassword);
     p.put("listener.name.sasl_ssl.ssl.key.password", keyStorePassword);
     p.put("listener.name.sasl_ssl.ssl.enabled.protocols", saslSsl.tlsProtocols());
+  }
+
+  private static Path plainPasswords(Path dir) {
+    return dir.resolve("plain-passwords");
+  }
+
+  /**
+   * Makes {@code passwords} the SASL_SSL listener's PLAIN passwords of its user, from its next authentication
+   * on, in place of those it had (a key rotation: add the new key, then revoke the old one).
+   */
+  public void acceptPlainPasswords(String... passwords) {
+    if (saslSsl == null) {
+      throw new IllegalStateException("The broker has no SASL_SSL listener");
+    }
+    PlainPasswordsCallbackHandler.write(plainPasswords(dataDir), saslSsl.user(), Set.of(passwords));
+  }
+
+  /** The SASL_SSL listener's authentications so far, summed over the broker's network threads. */
+  public Authentications authentications() {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    try {
+      long[] totals = new long[4];
+      String[] names = {"successful-authentication-total", "failed-authentication-total",
+          "successful-reauthentication-total", "failed-reauthentication-total"};
+      for (ObjectName processor :
+          server.queryNames(new ObjectName("kafka.server:type=socket-server-metrics,listener=SASL_SSL,networkProcessor=*"), null)) {
+        for (int i = 0; i < names.length; i++) {
+          totals[i] += ((Number) server.getAttribute(processor, names[i])).longValue();
+        }
+      }
+      return new Authentications(totals[0], totals[1], totals[2], totals[3]);
+    } catch (JMException e) {
+      throw new IllegalStateException("Cannot read the broker's authentication metrics", e);
+    }
   }
 
   /** Adds a SCRAM-SHA-512 user, for the SASL_SSL listener (it takes PLAIN and SCRAM-SHA-512). */

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.hri.pipeline.secrets.KafkaPasswordCallbackHandler;
 import org.hri.pipeline.secrets.Secret;
 import org.hri.pipeline.topics.TopicNames;
 
@@ -21,6 +22,9 @@ public final class KafkaSettings implements Serializable {
 
   /** Kafka's list of config providers: each source of variables adds its own. */
   static final String CONFIG_PROVIDERS = "config.providers";
+
+  private static final String SASL_JAAS_CONFIG = "sasl.jaas.config";
+  private static final String SASL_CALLBACK_HANDLER = "sasl.client.callback.handler.class";
 
   public KafkaSettings(String brokers, String password, TopicNames topics, Map<String, String> extra) {
     this.brokers = brokers;
@@ -94,20 +98,24 @@ public final class KafkaSettings implements Serializable {
             config.merge(key, value, (ours, theirs) -> key.equals(CONFIG_PROVIDERS) ? ours + "," + theirs : theirs);
           }
         });
+    if (extra.containsKey(SASL_JAAS_CONFIG) && !extra.containsKey(SASL_CALLBACK_HANDLER)) {
+      config.remove(SASL_CALLBACK_HANDLER); // the user's own login, which knows nothing of ours
+    }
     return config;
   }
 
   private Map<String, Object> security() {
     Map<String, Object> config = new HashMap<>();
     if (password != null) {
-      // A reference (env:, file:) becomes a Kafka config variable: the secret itself never enters the config,
-      // which KafkaIO publishes as display data.
       Secret secret = Secret.of("--password", password);
-      config.putAll(secret.kafkaProviders());
-      config.put(
-          "sasl.jaas.config",
-          "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"token\" password=\""
-              + secret.kafkaValue().replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
+      if (secret.isReference()) {
+        // The client reads the password at each authentication: the secret never enters the config, which
+        // KafkaIO publishes as display data, and a rotated file is used without a restart.
+        config.put(SASL_CALLBACK_HANDLER, KafkaPasswordCallbackHandler.class.getName());
+        config.put(SASL_JAAS_CONFIG, plainLogin(KafkaPasswordCallbackHandler.PASSWORD_FROM, secret.reference()));
+      } else {
+        config.put(SASL_JAAS_CONFIG, plainLogin("password", password));
+      }
       config.put("security.protocol", "SASL_SSL");
       config.put("sasl.mechanism", "PLAIN");
       // The original pinned TLS 1.2; 1.3 is preferred where the broker offers it.
@@ -116,6 +124,11 @@ public final class KafkaSettings implements Serializable {
       config.put("ssl.endpoint.identification.algorithm", "HTTPS");
     }
     return config;
+  }
+
+  private static String plainLogin(String passwordOption, String value) {
+    return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"token\" " + passwordOption
+        + "=\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\";";
   }
 
   @Override

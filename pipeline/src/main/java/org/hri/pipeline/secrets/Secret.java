@@ -5,7 +5,6 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -75,34 +74,17 @@ public final class Secret implements Serializable {
   }
 
   /**
-   * For Kafka clients: a config variable standing for the secret, resolved by a Kafka config provider when the
-   * client starts ({@code ${env:NAME}}, or {@code ${hri-file:/path:value}}), with the providers it needs; empty
-   * for a literal secret.
+   * The reference, a file's path made absolute (a Kafka client or a runner's worker may run elsewhere than the
+   * command line); throws {@link IllegalStateException} for a literal secret.
    */
-  public Map<String, String> kafkaProviders() {
-    if (value.startsWith(ENV)) {
-      return Map.of(
-          "config.providers", "env",
-          "config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
-    }
+  public String reference() {
     if (value.startsWith(FILE)) {
-      return Map.of(
-          "config.providers", "hri-file",
-          "config.providers.hri-file.class", SecretFileConfigProvider.class.getName());
+      return FILE + Path.of(value.substring(FILE.length())).toAbsolutePath();
     }
-    return Map.of();
-  }
-
-  /** The Kafka config variable for a reference (see {@link #kafkaProviders}); the literal itself otherwise. */
-  public String kafkaValue() {
     if (value.startsWith(ENV)) {
-      return "${env:" + value.substring(ENV.length()) + "}";
+      return value;
     }
-    if (value.startsWith(FILE)) {
-      return "${hri-file:" + Path.of(value.substring(FILE.length())).toAbsolutePath() + ":"
-          + SecretFileConfigProvider.KEY + "}";
-    }
-    return value;
+    throw new IllegalStateException(option + " is not a reference");
   }
 
   private static String stripLineBreak(String text) {

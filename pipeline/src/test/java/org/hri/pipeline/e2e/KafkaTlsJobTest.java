@@ -19,6 +19,7 @@ import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.hri.pipeline.kafka.KafkaSettings;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchStatus;
+import org.hri.pipeline.secrets.KafkaPasswordCallbackHandler;
 import org.hri.pipeline.topics.TopicNames;
 import org.hri.pipeline.validation.ValidateRecords;
 import org.hri.testing.KafkaBroker;
@@ -83,13 +84,15 @@ class KafkaTlsJobTest {
   }
 
   @Test
-  void aScramUserFromAKafkaConfigFile() throws IOException {
+  void aScramUserFromAKafkaConfigFileWithThePasswordInAFile() throws IOException {
     String scramPassword = "scram-" + UUID.randomUUID();
     broker.addScramUser("hri-job", scramPassword);
+    Path passwordFile = Files.writeString(dir.resolve("scram-password"), scramPassword + "\n");
     assertABatchCompletesWithConfigFile("scram",
         "sasl.mechanism=SCRAM-SHA-512",
+        "sasl.client.callback.handler.class=" + KafkaPasswordCallbackHandler.class.getName(),
         "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"hri-job\""
-            + " password=\"" + scramPassword + "\";");
+            + " passwordFrom=\"file:" + passwordFile + "\";");
   }
 
   /** The job with only a {@code --kafkaConfigFile} of SASL_SSL, the test's trust store and {@code lines}. */
@@ -123,7 +126,7 @@ class KafkaTlsJobTest {
   }
 
   /** Five valid records and one invalid: all routed over TLS, and the verdict written there too. */
-  private static void assertABatchCompletes(RunningJob job, String name) {
+  static void assertABatchCompletes(RunningJob job, String name) {
     BatchNotification started = Batches.started(Batches.newId(name), job.topics.input(), -1);
     job.notify(started);
     for (int i = 0; i < 5; i++) {

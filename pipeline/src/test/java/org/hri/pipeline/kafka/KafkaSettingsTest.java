@@ -55,19 +55,28 @@ class KafkaSettingsTest {
   }
 
   @Test
-  void aPasswordFileStaysOutOfTheConfigAndKafkaReadsItThroughAConfigProvider(@TempDir Path dir) throws Exception {
+  void aPasswordFileStaysOutOfTheConfigAndTheClientReadsItAtEachAuthentication(@TempDir Path dir)
+      throws Exception {
     Path file = Files.writeString(dir.resolve("api-key"), "s3cret\n");
     KafkaSettings settings = new KafkaSettings(BROKERS, "file:" + file, TOPICS, Map.of());
     Map<String, Object> consumer = settings.consumer();
 
     assertThat(consumer.toString().contains("s3cret"), is(false));
-    assertThat(consumer.get("config.providers"), is("hri-file"));
-    // What a Kafka client makes of it when it starts: the secret, read from the file.
-    Map<String, Object> resolved = new HashMap<>(consumer);
-    resolved.put("key.deserializer", ByteArrayDeserializer.class);
-    resolved.put("value.deserializer", ByteArrayDeserializer.class);
-    assertThat(new ConsumerConfig(resolved).getPassword("sasl.jaas.config").value(),
-        is("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"token\" password=\"s3cret\";"));
+    assertThat(consumer.get("sasl.client.callback.handler.class"),
+        is("org.hri.pipeline.secrets.KafkaPasswordCallbackHandler"));
+    assertThat(consumer.get("sasl.jaas.config"),
+        is("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"token\" passwordFrom=\""
+            + "file:" + file.toAbsolutePath() + "\";"));
+  }
+
+  @Test
+  void aLoginOfTheUsersOwnDropsTheJobsPasswordHandler() {
+    String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";";
+    KafkaSettings settings = new KafkaSettings(BROKERS, "env:KAFKA_PASSWORD", TOPICS, Map.of("sasl.jaas.config", scram));
+
+    assertThat(settings.producer().get("sasl.jaas.config"), is(scram));
+    assertThat(settings.producer().containsKey("sasl.client.callback.handler.class"), is(false));
+    assertThat(settings.admin().containsKey("sasl.client.callback.handler.class"), is(false));
   }
 
   @Test
@@ -84,7 +93,7 @@ class KafkaSettingsTest {
 
     assertThat(producer.toString().contains("scram-secret"), is(false));
     assertThat(producer.toString().contains("plain-secret"), is(false));
-    assertThat(producer.get("config.providers"), is("hri-file,hri-properties"));
+    assertThat(producer.get("config.providers"), is("hri-properties"));
     Map<String, Object> resolved = new HashMap<>(producer);
     resolved.put("key.serializer", ByteArraySerializer.class);
     resolved.put("value.serializer", ByteArraySerializer.class);

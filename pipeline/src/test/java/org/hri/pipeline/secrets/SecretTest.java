@@ -20,8 +20,8 @@ class SecretTest {
     assertThat(secret.reveal(), is("hunter2"));
     assertThat(secret.isReference(), is(false));
     assertThat(secret.toString(), is("******"));
-    assertThat(secret.kafkaValue(), is("hunter2"));
-    assertThat(secret.kafkaProviders(), is(Map.of()));
+    IllegalStateException notAReference = assertThrows(IllegalStateException.class, secret::reference);
+    assertThat(notAReference.getMessage(), is("--password is not a reference"));
   }
 
   @Test
@@ -29,7 +29,7 @@ class SecretTest {
     Secret secret = Secret.of("--clientSecret", "env:HRI_CLIENT_SECRET");
     assertThat(secret.reveal(Map.of("HRI_CLIENT_SECRET", "s3cret")::get), is("s3cret"));
     assertThat(secret.toString(), is("env:HRI_CLIENT_SECRET"));
-    assertThat(secret.kafkaValue(), is("${env:HRI_CLIENT_SECRET}"));
+    assertThat(secret.reference(), is("env:HRI_CLIENT_SECRET"));
     IllegalArgumentException unset =
         assertThrows(IllegalArgumentException.class, () -> secret.reveal(Map.<String, String>of()::get));
     assertThat(unset.getMessage(), is("--clientSecret: the environment variable HRI_CLIENT_SECRET is not set"));
@@ -42,7 +42,8 @@ class SecretTest {
     assertThat(secret.reveal(), is("first"));
     Files.writeString(file, "second\r\n");
     assertThat(secret.reveal(), is("second"));
-    assertThat(secret.kafkaValue(), is("${hri-file:" + file.toAbsolutePath() + ":value}"));
+    assertThat(Secret.of("--password", "file:relative/key").reference(),
+        is("file:" + Path.of("relative/key").toAbsolutePath()));
 
     IllegalArgumentException missing =
         assertThrows(IllegalArgumentException.class, () -> Secret.of("--password", "file:" + dir.resolve("nope")).reveal());

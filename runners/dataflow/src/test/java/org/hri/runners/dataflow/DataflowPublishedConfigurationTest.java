@@ -68,7 +68,7 @@ class DataflowPublishedConfigurationTest {
   private static void assertPublishesNoSecret(String job, Path clientSecret) throws IOException {
     String everything = job + withSerializedObjects(new ObjectMapper().readTree(job));
     assertThat(everything, containsString("sasl.jaas.config")); // KafkaIO's configs are there...
-    assertThat(everything, containsString("${hri-file:")); // ...with the Kafka password as a reference
+    assertThat(everything, containsString("passwordFrom")); // ...with the Kafka password as a reference
     assertThat(everything, containsString("file:" + clientSecret));
     assertThat(everything, not(containsString(KAFKA_SECRET)));
     assertThat(everything, not(containsString(CLIENT_SECRET)));
