@@ -2,7 +2,11 @@ package org.hri.pipeline.kafka;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.KafkaUnboundedSources;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -27,36 +31,60 @@ public final class ReadHriRecords extends PTransform<PBegin, PCollection<HriReco
     return new ReadHriRecords(settings);
   }
 
+  /** Records per element of the batched read; 0: KafkaIO's read, one element per record. (Experiment.) */
+  static final int READ_BATCH = Integer.getInteger("hri.readBatch", 1_000);
+
   @Override
   public PCollection<HriRecord> expand(PBegin begin) {
+    KafkaIO.Read<byte[], byte[]> read =
+        KafkaIO.<byte[], byte[]>read()
+            .withBootstrapServers(settings.brokers())
+            .withTopic(settings.topics().input())
+            .withKeyDeserializerAndCoder(ByteArrayDeserializer.class, NullableCoder.of(ByteArrayCoder.of()))
+            .withValueDeserializerAndCoder(ByteArrayDeserializer.class, NullableCoder.of(ByteArrayCoder.of()))
+            .withConsumerConfigUpdates(settings.consumer())
+            .withReadCommitted()
+            .commitOffsetsInFinalize();
+    if (READ_BATCH <= 0) {
+      return begin
+          .apply("ReadInputTopic", read)
+          .apply("ToHriRecords", ParDo.of(new ToHriRecordFn()))
+          .setCoder(HriRecordCoder.of());
+    }
     return begin
         .apply(
             "ReadInputTopic",
-            KafkaIO.<byte[], byte[]>read()
-                .withBootstrapServers(settings.brokers())
-                .withTopic(settings.topics().input())
-                .withKeyDeserializer(ByteArrayDeserializer.class)
-                .withValueDeserializer(ByteArrayDeserializer.class)
-                .withConsumerConfigUpdates(settings.consumer())
-                .withReadCommitted()
-                .commitOffsetsInFinalize())
-        .apply("ToHriRecords", ParDo.of(new ToHriRecordFn()))
+            Read.from(new BatchingUnboundedSource<>(KafkaUnboundedSources.of(read), READ_BATCH)))
+        .apply("ToHriRecords", ParDo.of(new ToHriRecordsFn()))
         .setCoder(HriRecordCoder.of());
+  }
+
+  /** One list of the batched read to its records, each with the list's timestamp. */
+  static final class ToHriRecordsFn extends DoFn<List<KafkaRecord<byte[], byte[]>>, HriRecord> {
+    @ProcessElement
+    public void process(@Element List<KafkaRecord<byte[], byte[]>> records, OutputReceiver<HriRecord> out) {
+      for (KafkaRecord<byte[], byte[]> record : records) {
+        out.output(ToHriRecordFn.toHriRecord(record));
+      }
+    }
   }
 
   static final class ToHriRecordFn extends DoFn<KafkaRecord<byte[], byte[]>, HriRecord> {
     @ProcessElement
     public void process(@Element KafkaRecord<byte[], byte[]> record, OutputReceiver<HriRecord> out) {
+      out.output(toHriRecord(record));
+    }
+
+    static HriRecord toHriRecord(KafkaRecord<byte[], byte[]> record) {
       List<HriHeader> headers = new ArrayList<>();
       if (record.getHeaders() != null) {
         for (Header header : record.getHeaders()) {
           headers.add(new HriHeader(header.key(), header.value()));
         }
       }
-      out.output(
-          new HriRecord(
-              headers, record.getKV().getKey(), record.getKV().getValue(), record.getTopic(),
-              record.getPartition(), record.getOffset()));
+      return new HriRecord(
+          headers, record.getKV().getKey(), record.getKV().getValue(), record.getTopic(),
+          record.getPartition(), record.getOffset());
     }
   }
 }
