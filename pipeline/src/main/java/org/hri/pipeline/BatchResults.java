@@ -4,6 +4,7 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
@@ -21,18 +22,26 @@ public final class BatchResults implements POutput {
   private static final TupleTag<BatchNotification> VERDICTS = new TupleTag<>("verdicts") {};
 
   private final PCollection<HriRecord> valid;
+  private final PCollectionList<HriRecord> validParts;
   private final PCollection<InvalidRecord> invalid;
   private final PCollection<BatchNotification> verdicts;
 
   BatchResults(
-      PCollection<HriRecord> valid, PCollection<InvalidRecord> invalid, PCollection<BatchNotification> verdicts) {
+      PCollection<HriRecord> valid, PCollectionList<HriRecord> validParts, PCollection<InvalidRecord> invalid,
+      PCollection<BatchNotification> verdicts) {
     this.valid = valid;
+    this.validParts = validParts;
     this.invalid = invalid;
     this.verdicts = verdicts;
   }
 
   public PCollection<HriRecord> valid() {
     return valid;
+  }
+
+  /** {@link #valid} as the parts it flattens: see {@link ValidatedRecords#validParts}. */
+  public PCollectionList<HriRecord> validParts() {
+    return validParts;
   }
 
   public PCollection<InvalidRecord> invalid() {

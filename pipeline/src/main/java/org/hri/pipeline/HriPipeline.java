@@ -75,7 +75,11 @@ public final class HriPipeline {
         PCollectionTuple.of(ProcessBatches.RECORDS, read.get(ProcessBatches.RECORDS))
             .and(ProcessBatches.NOTIFICATIONS, read.get(ProcessBatches.NOTIFICATIONS))
             .apply("ProcessBatches", processBatches); // without the malformed notifications it does not read
-    kafkaEdges.writeRecords(results.valid(), results.invalid());
+    kafkaEdges.writeRecords(
+        Boolean.parseBoolean(System.getProperty("hri.chunkBeforeFlatten", "true"))
+            ? results.validParts()
+            : PCollectionList.of(results.valid()),
+        results.invalid());
     PCollectionList<DeadLetter> deadLetters = PCollectionList.of(read.get(ReadNotifications.MALFORMED));
     if (api == null) {
       kafkaEdges.writeVerdicts(results.verdicts());

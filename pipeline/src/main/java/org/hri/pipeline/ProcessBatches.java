@@ -95,6 +95,6 @@ public final class ProcessBatches extends PTransform<PCollectionTuple, BatchResu
     PCollection<BatchNotification> verdicts =
         TrackBatches.events(validated.counts(), notifications)
             .apply("TrackBatches", TrackBatches.withCompletionDelay(completionDelay).withStateTtl(stateTtl));
-    return new BatchResults(validated.valid(), validated.invalid(), verdicts);
+    return new BatchResults(validated.valid(), validated.validParts(), validated.invalid(), verdicts);
   }
 }

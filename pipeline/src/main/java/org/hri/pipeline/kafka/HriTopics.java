@@ -2,6 +2,7 @@ package org.hri.pipeline.kafka;
 
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.hri.pipeline.model.BatchNotification;
@@ -55,13 +56,13 @@ public final class HriTopics {
   }
 
   /** Writes valid records to {@code *.out} and invalid-record notices to {@code *.invalid}. */
-  public void writeRecords(PCollection<HriRecord> valid, PCollection<InvalidRecord> invalid) {
+  public void writeRecords(PCollectionList<HriRecord> valid, PCollection<InvalidRecord> invalid) {
     valid.apply(
         "WriteValidRecords",
         WriteToKafka.of(kafka, topics().output(), ProducerRecords.validRecord(topics().output()))
             .withExactlyOnce(exactlyOnceShards)
             .withWriterFaults(outFaults));
-    invalid.apply(
+    PCollectionList.of(invalid).apply(
         "WriteInvalidRecords",
         WriteToKafka.of(kafka, topics().invalid(), ProducerRecords.invalidRecord(topics().invalid()))
             .withExactlyOnce(exactlyOnceShards));
@@ -72,12 +73,12 @@ public final class HriTopics {
    * may share the topic (transactional writers are named after their topic and would fence each other).
    */
   public void writeDeadLetters(PCollection<DeadLetter> deadLetters, String topic) {
-    deadLetters.apply("WriteDeadLetters", WriteToKafka.of(kafka, topic, ProducerRecords.deadLetter(topic)));
+    PCollectionList.of(deadLetters).apply("WriteDeadLetters", WriteToKafka.of(kafka, topic, ProducerRecords.deadLetter(topic)));
   }
 
   /** Writes verdicts to {@code *.notification}: the job's report when it runs without a Management API. */
   public void writeVerdicts(PCollection<BatchNotification> verdicts) {
-    verdicts.apply(
+    PCollectionList.of(verdicts).apply(
         "WriteVerdicts",
         WriteToKafka.of(kafka, topics().notification(), ProducerRecords.notification(topics().notification()))
             .withExactlyOnce(exactlyOnceShards));

@@ -1,12 +1,16 @@
 package org.hri.pipeline.kafka;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -15,10 +19,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * they are: records are gathered into chunks spread over shards, numbered per shard, and written in
  * transactions that also commit each shard's position (see {@link WriteTransactionsFn}).
  */
-final class WriteExactlyOnce extends PTransform<PCollection<ProducerRecord<byte[], byte[]>>, PDone> {
+final class WriteExactlyOnce extends PTransform<PCollectionList<ProducerRecord<byte[], byte[]>>, PDone> {
   // As large as a bundle (the job's default), and a few MB at most: a chunk is held in memory whole.
   static final int CHUNK_RECORDS = 10_000;
-  static final long CHUNK_BYTES = 4 << 20;
+  static final long CHUNK_BYTES = Long.getLong("hri.chunkBytes", 4 << 20); // experiment toggle
 
   private final Map<String, Object> producerConfig;
   private final Map<String, Object> adminConfig;
@@ -37,16 +41,32 @@ final class WriteExactlyOnce extends PTransform<PCollection<ProducerRecord<byte[
   }
 
   @Override
-  public PDone expand(PCollection<ProducerRecord<byte[], byte[]>> records) {
-    records
-        .apply("ChunkRecords", ParDo.of(new ChunkRecordsFn(shards, CHUNK_RECORDS, CHUNK_BYTES)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(new KafkaRecordCoder())))
+  public PDone expand(PCollectionList<ProducerRecord<byte[], byte[]>> parts) {
+    KvCoder<Integer, List<ProducerRecord<byte[], byte[]>>> chunkCoder =
+        KvCoder.of(VarIntCoder.of(), ListCoder.of(new KafkaRecordCoder()));
+    PCollectionList<KV<Integer, List<ProducerRecord<byte[], byte[]>>>> chunkParts =
+        PCollectionList.empty(parts.getPipeline());
+    for (int i = 0; i < parts.size(); i++) {
+      chunkParts =
+          chunkParts.and(
+              parts
+                  .get(i)
+                  .apply(
+                      i == 0 ? "ChunkRecords" : "ChunkRecords" + (i + 1),
+                      ParDo.of(new ChunkRecordsFn(shards, CHUNK_RECORDS, CHUNK_BYTES)))
+                  .setCoder(chunkCoder));
+    }
+    PCollection<KV<Integer, List<ProducerRecord<byte[], byte[]>>>> chunks =
+        chunkParts.size() == 1
+            ? chunkParts.get(0)
+            : chunkParts.apply("FlattenChunks", Flatten.pCollections()).setCoder(chunkCoder);
+    chunks
         .apply("NumberChunks", ParDo.of(new NumberChunksFn(adminConfig, topic, shardPrefix())))
         .setCoder(KvCoder.of(VarIntCoder.of(), new SequencedChunk.SequencedChunkCoder()))
         .apply(
             "WriteTransactions",
             ParDo.of(new WriteTransactionsFn(producerConfig, adminConfig, topic, shardPrefix(), faults)));
-    return PDone.in(records.getPipeline());
+    return PDone.in(parts.getPipeline());
   }
 
   /** Shard {@code n} writes with transactional id {@code hri-<topic>-n}, its position in the group of that name. */

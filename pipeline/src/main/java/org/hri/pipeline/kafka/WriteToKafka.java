@@ -4,14 +4,20 @@ import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Writes elements to Kafka as raw-byte records built by a {@link ProducerRecords} function. */
-public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
+/**
+ * Writes elements to Kafka as raw-byte records built by a {@link ProducerRecords} function. The input is a list
+ * of parts written as one: each part is made records (and, exactly once, chunks) on its own, so those steps
+ * stay in the task that produced the part.
+ */
+public final class WriteToKafka<T> extends PTransform<PCollectionList<T>, PDone> {
   private final KafkaSettings settings;
   private final String topic;
   private final SerializableFunction<T, ProducerRecord<byte[], byte[]>> toRecord;
@@ -48,7 +54,7 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
   }
 
   @Override
-  public PDone expand(PCollection<T> input) {
+  public PDone expand(PCollectionList<T> input) {
     KafkaIO.WriteRecords<byte[], byte[]> write =
         KafkaIO.<byte[], byte[]>writeRecords()
             .withBootstrapServers(settings.brokers())
@@ -56,14 +62,23 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
             .withKeySerializer(ByteArraySerializer.class)
             .withValueSerializer(ByteArraySerializer.class)
             .withProducerConfigUpdates(settings.producer());
-    PCollection<ProducerRecord<byte[], byte[]>> records =
-        input
-            .apply(
-                "ToProducerRecords",
-                MapElements.into(new TypeDescriptor<ProducerRecord<byte[], byte[]>>() {}).via(toRecord))
-            .setCoder(new KafkaRecordCoder());
+    PCollectionList<ProducerRecord<byte[], byte[]>> records = PCollectionList.empty(input.getPipeline());
+    for (int i = 0; i < input.size(); i++) {
+      records =
+          records.and(
+              input
+                  .get(i)
+                  .apply(
+                      i == 0 ? "ToProducerRecords" : "ToProducerRecords" + (i + 1),
+                      MapElements.into(new TypeDescriptor<ProducerRecord<byte[], byte[]>>() {}).via(toRecord))
+                  .setCoder(new KafkaRecordCoder()));
+    }
     if (exactlyOnceShards == 0) {
-      return records.apply("WriteTopic", write);
+      PCollection<ProducerRecord<byte[], byte[]>> all =
+          records.size() == 1
+              ? records.get(0)
+              : records.apply("FlattenRecords", Flatten.pCollections()).setCoder(new KafkaRecordCoder());
+      return all.apply("WriteTopic", write);
     }
     return records.apply(
         "WriteTopic",

@@ -88,6 +88,7 @@ public abstract class ValidateRecords extends PTransform<PCollection<HriRecord>,
 
     return new ValidatedRecords(
         flatten("Valid", ValidatedRecords.VALID, known, resolved),
+        PCollectionList.of(known.get(ValidatedRecords.VALID)).and(resolved.get(ValidatedRecords.VALID)),
         flatten("Invalid", ValidatedRecords.INVALID, known, resolved),
         flatten("Counts", ValidatedRecords.COUNTS, known, resolved));
   }

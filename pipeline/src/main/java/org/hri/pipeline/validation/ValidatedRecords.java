@@ -5,6 +5,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
@@ -22,18 +23,30 @@ public final class ValidatedRecords implements POutput {
   static final TupleTag<KV<String, BatchCounts>> COUNTS = new TupleTag<>("counts") {};
 
   private final PCollection<HriRecord> valid;
+  private final PCollectionList<HriRecord> validParts;
   private final PCollection<InvalidRecord> invalid;
   private final PCollection<KV<String, BatchCounts>> counts;
 
   ValidatedRecords(
-      PCollection<HriRecord> valid, PCollection<InvalidRecord> invalid, PCollection<KV<String, BatchCounts>> counts) {
+      PCollection<HriRecord> valid, PCollectionList<HriRecord> validParts, PCollection<InvalidRecord> invalid,
+      PCollection<KV<String, BatchCounts>> counts) {
     this.valid = valid;
+    this.validParts = validParts;
     this.invalid = invalid;
     this.counts = counts;
   }
 
   public PCollection<HriRecord> valid() {
     return valid;
+  }
+
+  /**
+   * The valid records as the parts {@link #valid} flattens (known and resolved batches): a writer that applies
+   * its per-record steps to each part before flattening keeps them in the validating task (on Flink, a flatten
+   * is an operator input of its own, so the step after it is not chained and every record is serialized).
+   */
+  public PCollectionList<HriRecord> validParts() {
+    return validParts;
   }
 
   public PCollection<InvalidRecord> invalid() {

@@ -24,6 +24,7 @@ import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -178,8 +179,7 @@ class WriteExactlyOnceTest {
                     topic, null, null, null, ("value-" + i).getBytes(UTF_8),
                     List.of(new RecordHeader("n", Integer.toString(i).getBytes(UTF_8)))))
             .toList();
-    pipeline
-        .apply(Create.of(records).withCoder(new KafkaRecordCoder()))
+    PCollectionList.of(pipeline.apply(Create.of(records).withCoder(new KafkaRecordCoder())))
         .apply(new WriteExactlyOnce(settings().transactionalProducer(), settings().admin(), topic, 3,
             WriterFaults.none()));
     pipeline.run().waitUntilFinish();
