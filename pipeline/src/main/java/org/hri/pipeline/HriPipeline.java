@@ -75,11 +75,8 @@ public final class HriPipeline {
         PCollectionTuple.of(ProcessBatches.RECORDS, read.get(ProcessBatches.RECORDS))
             .and(ProcessBatches.NOTIFICATIONS, read.get(ProcessBatches.NOTIFICATIONS))
             .apply("ProcessBatches", processBatches); // without the malformed notifications it does not read
-    kafkaEdges.writeRecords(
-        Boolean.parseBoolean(System.getProperty("hri.chunkBeforeFlatten", "true"))
-            ? results.validParts()
-            : PCollectionList.of(results.valid()),
-        results.invalid());
+    // The parts, not their flatten: the writer's per-record steps then chain to validation on Flink.
+    kafkaEdges.writeRecords(results.validParts(), results.invalid());
     PCollectionList<DeadLetter> deadLetters = PCollectionList.of(read.get(ReadNotifications.MALFORMED));
     if (api == null) {
       kafkaEdges.writeVerdicts(results.verdicts());

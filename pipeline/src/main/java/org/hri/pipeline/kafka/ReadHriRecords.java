@@ -31,8 +31,12 @@ public final class ReadHriRecords extends PTransform<PBegin, PCollection<HriReco
     return new ReadHriRecords(settings);
   }
 
-  /** Records per element of the batched read; 0: KafkaIO's read, one element per record. (Experiment.) */
-  static final int READ_BATCH = Integer.getInteger("hri.readBatch", 1_000);
+  /**
+   * At most this many records per {@code advance()} of the source: Beam's Flink source wrapper rebuilds all of
+   * the step's metric results after every {@code advance()}, which cost more than the rest of the read
+   * (docs/performance.md).
+   */
+  static final int RECORDS_PER_ADVANCE = 1_000;
 
   @Override
   public PCollection<HriRecord> expand(PBegin begin) {
@@ -45,16 +49,10 @@ public final class ReadHriRecords extends PTransform<PBegin, PCollection<HriReco
             .withConsumerConfigUpdates(settings.consumer())
             .withReadCommitted()
             .commitOffsetsInFinalize();
-    if (READ_BATCH <= 0) {
-      return begin
-          .apply("ReadInputTopic", read)
-          .apply("ToHriRecords", ParDo.of(new ToHriRecordFn()))
-          .setCoder(HriRecordCoder.of());
-    }
     return begin
         .apply(
             "ReadInputTopic",
-            Read.from(new BatchingUnboundedSource<>(KafkaUnboundedSources.of(read), READ_BATCH)))
+            Read.from(new BatchingUnboundedSource<>(KafkaUnboundedSources.of(read), RECORDS_PER_ADVANCE)))
         .apply("ToHriRecords", ParDo.of(new ToHriRecordsFn()))
         .setCoder(HriRecordCoder.of());
   }
@@ -64,15 +62,8 @@ public final class ReadHriRecords extends PTransform<PBegin, PCollection<HriReco
     @ProcessElement
     public void process(@Element List<KafkaRecord<byte[], byte[]>> records, OutputReceiver<HriRecord> out) {
       for (KafkaRecord<byte[], byte[]> record : records) {
-        out.output(ToHriRecordFn.toHriRecord(record));
+        out.output(toHriRecord(record));
       }
-    }
-  }
-
-  static final class ToHriRecordFn extends DoFn<KafkaRecord<byte[], byte[]>, HriRecord> {
-    @ProcessElement
-    public void process(@Element KafkaRecord<byte[], byte[]> record, OutputReceiver<HriRecord> out) {
-      out.output(toHriRecord(record));
     }
 
     static HriRecord toHriRecord(KafkaRecord<byte[], byte[]> record) {

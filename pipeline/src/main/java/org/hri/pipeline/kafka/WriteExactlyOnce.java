@@ -22,7 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class WriteExactlyOnce extends PTransform<PCollectionList<ProducerRecord<byte[], byte[]>>, PDone> {
   // As large as a bundle (the job's default), and a few MB at most: a chunk is held in memory whole.
   static final int CHUNK_RECORDS = 10_000;
-  static final long CHUNK_BYTES = Long.getLong("hri.chunkBytes", 4 << 20); // experiment toggle
+  static final long CHUNK_BYTES = 4 << 20;
 
   private final Map<String, Object> producerConfig;
   private final Map<String, Object> adminConfig;
