@@ -73,7 +73,8 @@ public final class HriTopics {
    * may share the topic (transactional writers are named after their topic and would fence each other).
    */
   public void writeDeadLetters(PCollection<DeadLetter> deadLetters, String topic) {
-    PCollectionList.of(deadLetters).apply("WriteDeadLetters", WriteToKafka.of(kafka, topic, ProducerRecords.deadLetter(topic)));
+    PCollectionList.of(deadLetters)
+        .apply("WriteDeadLetters", WriteToKafka.of(kafka, topic, ProducerRecords.deadLetter(topic)));
   }
 
   /** Writes verdicts to {@code *.notification}: the job's report when it runs without a Management API. */
