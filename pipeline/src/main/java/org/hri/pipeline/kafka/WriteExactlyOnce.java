@@ -5,7 +5,6 @@ import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
@@ -45,21 +44,10 @@ final class WriteExactlyOnce extends PTransform<PCollectionList<ProducerRecord<b
     KvCoder<Integer, List<ProducerRecord<byte[], byte[]>>> chunkCoder =
         KvCoder.of(VarIntCoder.of(), ListCoder.of(new KafkaRecordCoder()));
     PCollectionList<KV<Integer, List<ProducerRecord<byte[], byte[]>>>> chunkParts =
-        PCollectionList.empty(parts.getPipeline());
-    for (int i = 0; i < parts.size(); i++) {
-      chunkParts =
-          chunkParts.and(
-              parts
-                  .get(i)
-                  .apply(
-                      i == 0 ? "ChunkRecords" : "ChunkRecords" + (i + 1),
-                      ParDo.of(new ChunkRecordsFn(shards, CHUNK_RECORDS, CHUNK_BYTES)))
-                  .setCoder(chunkCoder));
-    }
+        EachPart.apply(
+            parts, "ChunkRecords", ParDo.of(new ChunkRecordsFn(shards, CHUNK_RECORDS, CHUNK_BYTES)), chunkCoder);
     PCollection<KV<Integer, List<ProducerRecord<byte[], byte[]>>>> chunks =
-        chunkParts.size() == 1
-            ? chunkParts.get(0)
-            : chunkParts.apply("FlattenChunks", Flatten.pCollections()).setCoder(chunkCoder);
+        EachPart.flatten(chunkParts, "FlattenChunks", chunkCoder);
     chunks
         .apply("NumberChunks", ParDo.of(new NumberChunksFn(adminConfig, topic, shardPrefix())))
         .setCoder(KvCoder.of(VarIntCoder.of(), new SequencedChunk.SequencedChunkCoder()))

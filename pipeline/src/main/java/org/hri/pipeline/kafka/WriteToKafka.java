@@ -1,7 +1,6 @@
 package org.hri.pipeline.kafka;
 
 import org.apache.beam.sdk.io.kafka.KafkaIO;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -62,22 +61,15 @@ public final class WriteToKafka<T> extends PTransform<PCollectionList<T>, PDone>
             .withKeySerializer(ByteArraySerializer.class)
             .withValueSerializer(ByteArraySerializer.class)
             .withProducerConfigUpdates(settings.producer());
-    PCollectionList<ProducerRecord<byte[], byte[]>> records = PCollectionList.empty(input.getPipeline());
-    for (int i = 0; i < input.size(); i++) {
-      records =
-          records.and(
-              input
-                  .get(i)
-                  .apply(
-                      i == 0 ? "ToProducerRecords" : "ToProducerRecords" + (i + 1),
-                      MapElements.into(new TypeDescriptor<ProducerRecord<byte[], byte[]>>() {}).via(toRecord))
-                  .setCoder(new KafkaRecordCoder()));
-    }
+    PCollectionList<ProducerRecord<byte[], byte[]>> records =
+        EachPart.apply(
+            input,
+            "ToProducerRecords",
+            MapElements.into(new TypeDescriptor<ProducerRecord<byte[], byte[]>>() {}).via(toRecord),
+            new KafkaRecordCoder());
     if (exactlyOnceShards == 0) {
       PCollection<ProducerRecord<byte[], byte[]>> all =
-          records.size() == 1
-              ? records.get(0)
-              : records.apply("FlattenRecords", Flatten.pCollections()).setCoder(new KafkaRecordCoder());
+          EachPart.flatten(records, "FlattenRecords", new KafkaRecordCoder());
       return all.apply("WriteTopic", write);
     }
     return records.apply(
