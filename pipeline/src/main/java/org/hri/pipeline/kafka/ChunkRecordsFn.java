@@ -1,7 +1,5 @@
 package org.hri.pipeline.kafka;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -11,17 +9,15 @@ import org.joda.time.Instant;
 
 /**
  * Gathers a bundle's records into chunks of at most {@code maxRecords} records or about {@code maxBytes} bytes
- * of keys and values, and spreads the chunks round robin over the shards (from a random shard per worker, so
+ * serialized, and spreads the chunks round robin over the shards (from a random shard per worker, so
  * that every worker spreads its chunks over all of them).
  */
-final class ChunkRecordsFn
-    extends DoFn<ProducerRecord<byte[], byte[]>, KV<Integer, List<ProducerRecord<byte[], byte[]>>>> {
+final class ChunkRecordsFn extends DoFn<ProducerRecord<byte[], byte[]>, KV<Integer, RecordChunk>> {
   private final int shards;
   private final int maxRecords;
   private final long maxBytes;
   private transient int nextShard;
-  private transient List<ProducerRecord<byte[], byte[]>> chunk;
-  private transient long chunkBytes;
+  private transient RecordChunk.Builder chunk;
   private transient Instant chunkTimestamp;
   private transient BoundedWindow chunkWindow;
 
@@ -38,41 +34,34 @@ final class ChunkRecordsFn
 
   @StartBundle
   public void startBundle() {
-    chunk = new ArrayList<>();
-    chunkBytes = 0;
+    chunk = new RecordChunk.Builder();
   }
 
   @ProcessElement
   public void process(
       @Element ProducerRecord<byte[], byte[]> record, @Timestamp Instant timestamp, BoundedWindow window,
-      OutputReceiver<KV<Integer, List<ProducerRecord<byte[], byte[]>>>> out) {
-    if (chunk.isEmpty() || timestamp.isBefore(chunkTimestamp)) {
+      OutputReceiver<KV<Integer, RecordChunk>> out) {
+    if (chunk.size() == 0 || timestamp.isBefore(chunkTimestamp)) {
       chunkTimestamp = timestamp;
     }
     chunkWindow = window;
     chunk.add(record);
-    chunkBytes += length(record.key()) + length(record.value());
-    if (chunk.size() >= maxRecords || chunkBytes >= maxBytes) {
+    if (chunk.size() >= maxRecords || chunk.bytes() >= maxBytes) {
       out.outputWithTimestamp(nextChunk(), timestamp);
     }
   }
 
   @FinishBundle
   public void finishBundle(FinishBundleContext context) {
-    if (!chunk.isEmpty()) {
+    if (chunk.size() > 0) {
       context.output(nextChunk(), chunkTimestamp, chunkWindow);
     }
   }
 
-  private KV<Integer, List<ProducerRecord<byte[], byte[]>>> nextChunk() {
-    KV<Integer, List<ProducerRecord<byte[], byte[]>>> full = KV.of(nextShard, chunk);
+  private KV<Integer, RecordChunk> nextChunk() {
+    KV<Integer, RecordChunk> full = KV.of(nextShard, chunk.build());
     nextShard = (nextShard + 1) % shards;
-    chunk = new ArrayList<>();
-    chunkBytes = 0;
+    chunk = new RecordChunk.Builder();
     return full;
-  }
-
-  private static int length(byte[] bytes) {
-    return bytes == null ? 0 : bytes.length;
   }
 }

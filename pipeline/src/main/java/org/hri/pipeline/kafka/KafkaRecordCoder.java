@@ -24,6 +24,16 @@ final class KafkaRecordCoder extends CustomCoder<ProducerRecord<byte[], byte[]>>
   @Override
   public void encode(ProducerRecord<byte[], byte[]> record, OutputStream outStream) throws IOException {
     DataOutputStream out = new DataOutputStream(outStream);
+    write(out, record);
+    out.flush();
+  }
+
+  @Override
+  public ProducerRecord<byte[], byte[]> decode(InputStream inStream) throws IOException {
+    return read(new DataInputStream(inStream));
+  }
+
+  static void write(DataOutputStream out, ProducerRecord<byte[], byte[]> record) throws IOException {
     out.writeUTF(record.topic());
     writeBytes(out, record.key());
     writeBytes(out, record.value());
@@ -33,12 +43,9 @@ final class KafkaRecordCoder extends CustomCoder<ProducerRecord<byte[], byte[]>>
       writeBytes(out, header.key().getBytes(StandardCharsets.UTF_8));
       writeBytes(out, header.value());
     }
-    out.flush();
   }
 
-  @Override
-  public ProducerRecord<byte[], byte[]> decode(InputStream inStream) throws IOException {
-    DataInputStream in = new DataInputStream(inStream);
+  static ProducerRecord<byte[], byte[]> read(DataInputStream in) throws IOException {
     String topic = in.readUTF();
     byte[] key = readBytes(in);
     byte[] value = readBytes(in);

@@ -3,7 +3,6 @@ package org.hri.pipeline.kafka;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -15,7 +14,6 @@ import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +27,7 @@ import org.slf4j.LoggerFactory;
  * than the latest one (an operator's rollback), and going on would give committed numbers to other records.
  * The records after that snapshot are then written again, as Flink's own Kafka sink would; none is lost.
  */
-final class NumberChunksFn
-    extends DoFn<KV<Integer, List<ProducerRecord<byte[], byte[]>>>, KV<Integer, SequencedChunk>> {
+final class NumberChunksFn extends DoFn<KV<Integer, RecordChunk>, KV<Integer, SequencedChunk>> {
   private static final Logger LOG = LoggerFactory.getLogger(NumberChunksFn.class);
   private static final SecureRandom RUNS = new SecureRandom();
 
@@ -59,7 +56,7 @@ final class NumberChunksFn
 
   @ProcessElement
   public void process(
-      @Element KV<Integer, List<ProducerRecord<byte[], byte[]>>> element,
+      @Element KV<Integer, RecordChunk> element,
       @StateId("position") ValueState<KV<Long, Long>> position,
       OutputReceiver<KV<Integer, SequencedChunk>> out) {
     int shard = element.getKey();

@@ -1,9 +1,7 @@
 package org.hri.pipeline.kafka;
 
-import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -41,12 +39,11 @@ final class WriteExactlyOnce extends PTransform<PCollectionList<ProducerRecord<b
 
   @Override
   public PDone expand(PCollectionList<ProducerRecord<byte[], byte[]>> parts) {
-    KvCoder<Integer, List<ProducerRecord<byte[], byte[]>>> chunkCoder =
-        KvCoder.of(VarIntCoder.of(), ListCoder.of(new KafkaRecordCoder()));
-    PCollectionList<KV<Integer, List<ProducerRecord<byte[], byte[]>>>> chunkParts =
+    KvCoder<Integer, RecordChunk> chunkCoder = KvCoder.of(VarIntCoder.of(), RecordChunk.Coder.of());
+    PCollectionList<KV<Integer, RecordChunk>> chunkParts =
         EachPart.apply(
             parts, "ChunkRecords", ParDo.of(new ChunkRecordsFn(shards, CHUNK_RECORDS, CHUNK_BYTES)), chunkCoder);
-    PCollection<KV<Integer, List<ProducerRecord<byte[], byte[]>>>> chunks =
+    PCollection<KV<Integer, RecordChunk>> chunks =
         EachPart.flatten(chunkParts, "FlattenChunks", chunkCoder);
     chunks
         .apply("NumberChunks", ParDo.of(new NumberChunksFn(adminConfig, topic, shardPrefix())))

@@ -18,6 +18,7 @@ import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,8 +132,9 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
     if (next > chunk.first()) {
       REPLAYED.inc(next - chunk.first());
     }
+    List<ProducerRecord<byte[], byte[]>> records = chunk.records().decode();
     for (long sequence = Math.max(next, chunk.first()); sequence < chunk.end(); sequence++) {
-      producer.send(chunk.run(), sequence, chunk.records().get((int) (sequence - chunk.first())), faults);
+      producer.send(chunk.run(), sequence, records.get((int) (sequence - chunk.first())), faults);
     }
     return Math.max(next, chunk.end());
   }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -35,14 +34,14 @@ class ChunkRecordsFnTest {
   private static void chunk(
       List<ProducerRecord<byte[], byte[]>> records, int maxRecords, long maxBytes, ChunksCheck check) {
     TestPipeline pipeline = TestPipeline.create().enableAbandonedNodeEnforcement(false);
-    PCollection<KV<Integer, List<ProducerRecord<byte[], byte[]>>>> chunks =
+    PCollection<KV<Integer, RecordChunk>> chunks =
         pipeline
             .apply(Create.of(records).withCoder(new KafkaRecordCoder()))
             .apply(ParDo.of(new ChunkRecordsFn(3, maxRecords, maxBytes)))
-            .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(new KafkaRecordCoder())));
+            .setCoder(KvCoder.of(VarIntCoder.of(), RecordChunk.Coder.of()));
     PAssert.that(chunks).satisfies(all -> {
       List<KV<Integer, List<ProducerRecord<byte[], byte[]>>>> collected = new ArrayList<>();
-      all.forEach(collected::add);
+      all.forEach(chunk -> collected.add(KV.of(chunk.getKey(), chunk.getValue().decode())));
       check.accept(collected);
       return null;
     });
@@ -75,7 +74,7 @@ class ChunkRecordsFnTest {
   void aChunkEndsWithTheRecordThatReachesTheByteLimit() {
     List<ProducerRecord<byte[], byte[]>> records = IntStream.range(0, 10).mapToObj(n -> record(n, 1_000)).toList();
 
-    chunk(records, 1_000, 2_500, chunks -> {
+    chunk(records, 1_000, 2_500, chunks -> { // a record takes a little over 1,000 bytes serialized
       assertThat(keys(chunks).size(), is(10));
       assertThat(chunks.stream().map(c -> c.getValue().size()).toList(), everyItem(lessThanOrEqualTo(3)));
     });

@@ -78,7 +78,7 @@ class WriteExactlyOnceTest {
       for (int sequence = first; sequence < Math.min(to, (first / 3 + 1) * 3); sequence++) {
         records.add(record(sequence));
       }
-      chunks.add(KV.of(0, new SequencedChunk(run, first, records)));
+      chunks.add(KV.of(0, new SequencedChunk(run, first, RecordChunk.of(records))));
     }
     Collections.shuffle(chunks, new Random(to)); // runners may reorder; the writer restores the order
     TestPipeline pipeline = TestPipeline.create().enableAbandonedNodeEnforcement(false);
