@@ -3,6 +3,7 @@ package org.hri.bench;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
@@ -21,20 +22,22 @@ import org.hri.testing.KafkaBroker;
 /**
  * One HRI stream on the benchmark's broker: its four topics, stamped with the broker's append time so that
  * every time measured on them comes from one clock, and a producer that writes batches as an integrator and
- * the Management API would.
+ * the Management API would. Closing it deletes the topics: a run's small records take gigabytes.
  */
 final class IngestStream implements AutoCloseable {
   static final int INPUT_PARTITIONS = 2;
   private static final OffsetDateTime START = OffsetDateTime.of(2026, 11, 22, 0, 0, 0, 0, ZoneOffset.UTC);
 
   final TopicNames topics;
+  private final KafkaBroker broker;
   private final KafkaProducer<byte[], byte[]> producer;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
-  private IngestStream(TopicNames topics, String brokers) {
+  private IngestStream(TopicNames topics, KafkaBroker broker) {
     this.topics = topics;
+    this.broker = broker;
     Properties config = new Properties();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -49,7 +52,7 @@ final class IngestStream implements AutoCloseable {
         Map.of(topics.input(), INPUT_PARTITIONS, topics.output(), INPUT_PARTITIONS, topics.invalid(), 1,
             topics.notification(), 1),
         Map.of("message.timestamp.type", "LogAppendTime"));
-    return new IngestStream(topics, broker.bootstrapServers());
+    return new IngestStream(topics, broker);
   }
 
   static String batchId(String stream, int batch) {
@@ -115,5 +118,6 @@ final class IngestStream implements AutoCloseable {
   @Override
   public void close() {
     producer.close();
+    broker.deleteTopics(List.of(topics.input(), topics.output(), topics.invalid(), topics.notification()));
   }
 }

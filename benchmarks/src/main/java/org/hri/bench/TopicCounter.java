@@ -51,6 +51,14 @@ final class TopicCounter implements AutoCloseable {
 
   /** What was seen once {@code target} records were counted: the measured ones, after the warm-up. */
   record Arrival(long records, long bytes, long firstAppendMs, long completedMs) {
+    /**
+     * This arrival completed by {@code ms} at the latest: when a writer that flushes before it exits ended. The
+     * counter reads behind a fast writer (it decompresses every record), and would measure itself instead.
+     */
+    Arrival completedBy(long ms) {
+      return ms < 0 || ms >= completedMs ? this : new Arrival(records, bytes, firstAppendMs, ms);
+    }
+
     double seconds() {
       return Math.max(1, completedMs - firstAppendMs) / 1000.0;
     }
