@@ -130,9 +130,8 @@ public final class Bench {
         TopicCounter copies = new TopicCounter(broker.bootstrapServers(), stream.topics.output(), warmup(data));
         ChildJvm copy = ChildJvm.start(name, List.of("-Xmx1g"), System.getProperty("java.class.path"),
             KafkaCopy.class.getName(), copyArgs(stream, data), logs)) {
-      TopicCounter.Arrival counted = copies.await(data.records(), RUN_DEADLINE, null);
+      TopicCounter.Arrival arrival = copies.await(data.records(), RUN_DEADLINE, null).endingAtLastAppend();
       copy.waitFor(30);
-      TopicCounter.Arrival arrival = counted.completedBy(copy.exitedMs());
       Measurement m = new Measurement("kafka", "copy", data.name(), arrival.records(), arrival.bytes(),
           arrival.seconds(), copy.coresBetween(arrival.firstAppendMs(), arrival.completedMs()), copy.peakRssMib(),
           null, null);

@@ -36,7 +36,6 @@ final class ChildJvm implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final AtomicLong peakRss = new AtomicLong(-1);
-  private final AtomicLong exitedMs = new AtomicLong(-1);
   private final List<long[]> cpuSamples = new CopyOnWriteArrayList<>(); // {wall ms, cpu ms}
   private final ScheduledExecutorService sampler =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -56,7 +55,6 @@ final class ChildJvm implements AutoCloseable {
       }
       peakRss.accumulateAndGet(currentPeakRssMib(), Math::max); // also known once the process has ended
     }, 0, 100, TimeUnit.MILLISECONDS);
-    process.onExit().thenRun(() -> exitedMs.set(System.currentTimeMillis()));
   }
 
   static ChildJvm start(String name, List<String> jvmOptions, String classpath, String mainClass,
@@ -159,11 +157,6 @@ final class ChildJvm implements AutoCloseable {
     if (!process.isAlive()) {
       throw new IllegalStateException(name + " ended with exit code " + process.exitValue() + "; see " + log);
     }
-  }
-
-  /** When the process ended (wall-clock ms), or -1 while it runs. */
-  long exitedMs() {
-    return exitedMs.get();
   }
 
   boolean waitFor(long seconds) throws InterruptedException {

@@ -50,13 +50,14 @@ final class TopicCounter implements AutoCloseable {
   private record Appended(long timestampMs, int bytes) {}
 
   /** What was seen once {@code target} records were counted: the measured ones, after the warm-up. */
-  record Arrival(long records, long bytes, long firstAppendMs, long completedMs) {
+  record Arrival(long records, long bytes, long firstAppendMs, long lastAppendMs, long completedMs) {
     /**
-     * This arrival completed by {@code ms} at the latest: when a writer that flushes before it exits ended. The
-     * counter reads behind a fast writer (it decompresses every record), and would measure itself instead.
+     * This arrival ending when its last record was appended: for a writer without transactions, whose records
+     * are visible from then on. The counter decompresses every record and can read behind a fast writer; its
+     * own count would then measure the counter.
      */
-    Arrival completedBy(long ms) {
-      return ms < 0 || ms >= completedMs ? this : new Arrival(records, bytes, firstAppendMs, ms);
+    Arrival endingAtLastAppend() {
+      return new Arrival(records, bytes, firstAppendMs, lastAppendMs, Math.min(completedMs, lastAppendMs));
     }
 
     double seconds() {
@@ -85,7 +86,7 @@ final class TopicCounter implements AutoCloseable {
         .skip(warmup)
         .toList();
     return new Arrival(measured.size(), measured.stream().mapToLong(Appended::bytes).sum(),
-        measured.get(0).timestampMs(), completedMs);
+        measured.get(0).timestampMs(), measured.get(measured.size() - 1).timestampMs(), completedMs);
   }
 
   /** Reads to the end of the topic and returns how many records it holds. */

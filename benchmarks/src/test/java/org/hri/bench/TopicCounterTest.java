@@ -34,6 +34,8 @@ class TopicCounterTest {
       assertThat(arrival.records(), is(10L));
       assertThat(arrival.bytes(), is(11L + 12 + 13 + 14 + 15 + 16 + 17 + 18 + 19 + 20));
       assertThat(arrival.firstAppendMs(), is(base + 50));
+      assertThat(arrival.lastAppendMs(), is(base + 95));
+      assertThat(arrival.endingAtLastAppend().completedMs(), is(base + 95));
     }
   }
 }
