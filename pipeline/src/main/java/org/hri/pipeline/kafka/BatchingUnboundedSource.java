@@ -106,18 +106,20 @@ final class BatchingUnboundedSource<T, M extends UnboundedSource.CheckpointMark>
 
     @Override
     public List<T> getCurrent() {
-      if (current == null) {
-        throw new NoSuchElementException();
-      }
+      requireCurrent();
       return current;
     }
 
     @Override
     public Instant getCurrentTimestamp() {
+      requireCurrent();
+      return currentTimestamp;
+    }
+
+    private void requireCurrent() {
       if (current == null) {
         throw new NoSuchElementException();
       }
-      return currentTimestamp;
     }
 
     @Override

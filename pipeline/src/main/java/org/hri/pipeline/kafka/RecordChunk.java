@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -92,16 +93,13 @@ final class RecordChunk {
     @Override
     public void encode(RecordChunk chunk, OutputStream out) throws IOException {
       VarIntCoder.of().encode(chunk.size, out);
-      VarIntCoder.of().encode(chunk.bytes.length, out);
-      out.write(chunk.bytes);
+      ByteArrayCoder.of().encode(chunk.bytes, out);
     }
 
     @Override
     public RecordChunk decode(InputStream in) throws IOException {
       int size = VarIntCoder.of().decode(in);
-      byte[] bytes = new byte[VarIntCoder.of().decode(in)];
-      new DataInputStream(in).readFully(bytes);
-      return new RecordChunk(size, bytes);
+      return new RecordChunk(size, ByteArrayCoder.of().decode(in));
     }
 
     @Override
