@@ -11,10 +11,11 @@ enum WriteOrder {
   WRITE,
   WAIT;
 
-  static WriteOrder of(SequencedChunk chunk, long expected) {
-    if (chunk.end() <= expected) {
+  /** For the chunk numbered {@code first} up to {@code end} (exclusive). */
+  static WriteOrder of(long first, long end, long expected) {
+    if (end <= expected) {
       return ALREADY_WRITTEN;
     }
-    return chunk.first() <= expected ? WRITE : WAIT;
+    return first <= expected ? WRITE : WAIT;
   }
 }

@@ -1,58 +1,85 @@
 package org.hri.pipeline.kafka;
 
-import java.time.Duration;
+import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.coders.KvCoder;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.state.BagState;
+import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.hri.pipeline.kafka.HeldChunks.Held;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes numbered records in Kafka transactions, one per shard and bundle, each committing the shard's new
- * position with the records (see {@link CommittedPosition}). Its input is stable — the runner hands it only
- * chunks that a completed checkpoint holds, and the same ones again after a restore — so a record below the
- * position is a replay and is skipped. Keyed by shard: a runner hands a key's elements to one worker at a
- * time, also after a rescale, so a shard's producer never fences a live one. Failure windows:
- * docs/architecture.md, decision 12.
+ * Writes numbered records in Kafka transactions, each committing the shard's new position with the records (see
+ * {@link CommittedPosition}). A chunk is held in state until the runner made that state durable (Flink: a
+ * checkpoint holding it completed, which the bundle finalizer reports), so after any restore the chunks the
+ * writer gets again carry the numbers they were written with, and a record below the position is a replay and
+ * is skipped. Keyed by shard: a runner hands a key's elements to one worker at a time, also after a rescale,
+ * so a shard's producer never fences a live one. Failure windows: docs/architecture.md, decision 12.
+ *
+ * <p>Why not {@code @RequiresStableInput}: Beam's Flink runner releases its buffer with the buffer of an older
+ * checkpoint it reuses, so after a restore it hands over records that no completed checkpoint holds.
  */
 final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> {
+  /** How often a shard with held chunks looks for durable ones: the latency it adds after a checkpoint. */
+  static final Duration RELEASE_PERIOD = Duration.millis(10);
+  /** Past this, a runner may drop a bundle's finalization; a later bundle's then covers the chunks. */
+  private static final Duration FINALIZATION_EXPIRY = Duration.standardHours(1);
+  private static final SecureRandom INSTANCES = new SecureRandom();
+  private static final Logger LOG = LoggerFactory.getLogger(WriteTransactionsFn.class);
+  private static final Counter TRANSACTIONS = Metrics.counter("hri", "transactions-committed");
+  private static final Counter REPLAYED = Metrics.counter("hri", "records-already-committed");
+
   private final HashMap<String, Object> producerConfig;
   private final HashMap<String, Object> adminConfig;
   private final String topic;
   private final String shardPrefix;
   private final WriterFaults faults;
-  private static final Logger LOG = LoggerFactory.getLogger(WriteTransactionsFn.class);
-  private static final Counter TRANSACTIONS = Metrics.counter("hri", "transactions-committed");
-  private static final Counter REPLAYED = Metrics.counter("hri", "records-already-committed");
 
-  /** The run last written and its next number to write. */
-  @StateId("expected")
-  private final StateSpec<ValueState<KV<Long, Long>>> expectedSpec =
-      StateSpecs.value(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()));
+  /** Which chunks the shard holds, and whose. */
+  @StateId("held")
+  private final StateSpec<ValueState<HeldChunks>> heldSpec = StateSpecs.value(HeldChunks.Coder.of());
 
-  /** Chunks that came before a gap in the numbers filled; empty on runners that keep the order. */
-  @StateId("early")
-  private final StateSpec<BagState<SequencedChunk>> earlySpec =
-      StateSpecs.bag(new SequencedChunk.SequencedChunkCoder());
+  /** The held chunks' records, by slot. */
+  @StateId("records")
+  private final StateSpec<MapState<Long, SequencedChunk>> recordsSpec =
+      StateSpecs.map(VarLongCoder.of(), new SequencedChunk.SequencedChunkCoder());
 
+  @TimerId("release")
+  private final TimerSpec releaseSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+  /** Releases what is left when the input ends (runners drop processing-time timers then). */
+  @TimerId("endOfInput")
+  private final TimerSpec endOfInputSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+  /** This instance, as a held chunk names it. */
+  private transient long instance;
+  private transient long bundle;
+  private transient boolean bundleFinalizing;
+  /** The latest of this instance's bundles whose state the runner made durable. */
+  private transient AtomicLong lastCommittedBundle;
   private transient Admin admin;
-  /** Producers this bundle borrowed, by shard id, in the order it borrowed them. */
-  private transient Map<String, ShardProducer> borrowed;
 
   WriteTransactionsFn(
       Map<String, Object> producerConfig, Map<String, Object> adminConfig, String topic, String shardPrefix,
@@ -72,91 +99,132 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
   @Setup
   public void setup() {
     ShardProducerPool.join();
-    borrowed = new LinkedHashMap<>();
+    instance = INSTANCES.nextLong();
+    lastCommittedBundle = new AtomicLong(-1);
+  }
+
+  @StartBundle
+  public void startBundle() {
+    bundle++;
+    bundleFinalizing = false;
   }
 
   @ProcessElement
-  @RequiresStableInput
   public void process(
       @Element KV<Integer, SequencedChunk> element,
-      @StateId("expected") ValueState<KV<Long, Long>> expected,
-      @StateId("early") BagState<SequencedChunk> early) {
-    String shardId = shardId(shardPrefix, element.getKey());
-    SequencedChunk chunk = element.getValue();
-    try {
-      ShardProducer producer = borrowed.computeIfAbsent(shardId, this::borrow);
-      KV<Long, Long> written = expected.read();
-      long fromState = written != null && written.getKey() == chunk.run() ? written.getValue() : 0;
-      long next = Math.max(fromState, producer.nextSequenceOf(chunk.run()));
-      switch (WriteOrder.of(chunk, next)) {
-        case ALREADY_WRITTEN -> REPLAYED.inc(chunk.records().size());
-        case WAIT -> early.add(chunk);
-        case WRITE ->
-            expected.write(KV.of(chunk.run(), writeWithFollowers(producer, chunk, next, early, faults)));
+      @StateId("held") ValueState<HeldChunks> held,
+      @StateId("records") MapState<Long, SequencedChunk> records,
+      @TimerId("release") Timer release,
+      @TimerId("endOfInput") Timer endOfInput,
+      BundleFinalizer finalizer) {
+    HeldChunks before = Objects.requireNonNullElse(held.read(), HeldChunks.NONE);
+    if (before.isEmpty()) {
+      endOfInput.set(GlobalWindow.INSTANCE.maxTimestamp());
+    }
+    records.put(before.nextSlot(), element.getValue());
+    held.write(before.with(element.getValue(), instance, bundle));
+    if (!bundleFinalizing) {
+      long committed = bundle;
+      finalizer.afterBundleCommit(
+          Instant.now().plus(FINALIZATION_EXPIRY), () -> lastCommittedBundle.accumulateAndGet(committed, Math::max));
+      bundleFinalizing = true;
+    }
+    release.align(RELEASE_PERIOD).setRelative();
+  }
+
+  @OnTimer("release")
+  public void release(
+      @Key Integer shard,
+      @StateId("held") ValueState<HeldChunks> held,
+      @StateId("records") MapState<Long, SequencedChunk> records,
+      @TimerId("release") Timer release) {
+    releaseDurable(shard, held, records, release);
+  }
+
+  @OnTimer("endOfInput")
+  public void endOfInput(
+      @Key Integer shard,
+      @StateId("held") ValueState<HeldChunks> held,
+      @StateId("records") MapState<Long, SequencedChunk> records,
+      @TimerId("release") Timer release) {
+    releaseDurable(shard, held, records, release);
+  }
+
+  /** Writes the held chunks that are durable; looks again later while any are held. */
+  private void releaseDurable(
+      int shard, ValueState<HeldChunks> held, MapState<Long, SequencedChunk> records, Timer release) {
+    HeldChunks before = Objects.requireNonNullElse(held.read(), HeldChunks.NONE);
+    List<Held> durable = before.durable(instance, lastCommittedBundle.get());
+    HeldChunks after = durable.isEmpty() ? before : before.without(write(shard, durable, records));
+    if (after.isEmpty()) {
+      held.clear();
+    } else {
+      if (after != before) {
+        held.write(after);
       }
-    } catch (RuntimeException e) {
-      discardAll();
-      throw e;
+      release.align(RELEASE_PERIOD).setRelative();
     }
   }
 
   /**
-   * Writes the records of {@code chunk} from number {@code next} on, and the waiting chunks that follow them
-   * without a gap; the next number expected.
+   * Writes the records of {@code durable} chunks in one transaction, in number order from the shard's position,
+   * and commits it; the slots of the chunks written or found written before. Chunks after a gap stay held.
    */
-  private static long writeWithFollowers(
-      ShardProducer producer, SequencedChunk chunk, long next, BagState<SequencedChunk> early,
-      WriterFaults faults) {
-    next = write(producer, chunk, next, faults);
-    if (early.isEmpty().read()) {
-      return next;
-    }
-    List<SequencedChunk> waiting = new ArrayList<>();
-    early.read().forEach(waiting::add);
-    waiting.sort(Comparator.comparingLong(SequencedChunk::first));
-    List<SequencedChunk> stillWaiting = new ArrayList<>();
-    for (SequencedChunk candidate : waiting) {
-      if (candidate.run() != chunk.run() || WriteOrder.of(candidate, next) == WriteOrder.WAIT) {
-        stillWaiting.add(candidate);
-      } else {
-        next = write(producer, candidate, next, faults);
+  private List<Long> write(int shard, List<Held> durable, MapState<Long, SequencedChunk> records) {
+    String shardId = shardId(shardPrefix, shard);
+    ShardProducer producer =
+        ShardProducerPool.borrow(shardId, () -> ShardProducer.open(producerConfig, admin(), topic, shardId));
+    try {
+      List<Long> done = new ArrayList<>();
+      Map<Long, Long> nextByRun = new HashMap<>();
+      List<Held> waiting = new ArrayList<>(durable);
+      boolean progress = true;
+      while (progress) {
+        progress = false;
+        for (Iterator<Held> chunks = waiting.iterator(); chunks.hasNext(); ) {
+          Held chunk = chunks.next();
+          long next = nextByRun.computeIfAbsent(chunk.run(), producer::nextSequenceOf);
+          switch (WriteOrder.of(chunk.first(), chunk.end(), next)) {
+            case ALREADY_WRITTEN -> REPLAYED.inc(chunk.end() - chunk.first());
+            case WRITE -> nextByRun.put(chunk.run(), send(producer, records.get(chunk.slot()).read(), next));
+            case WAIT -> {
+              continue;
+            }
+          }
+          chunks.remove();
+          done.add(chunk.slot());
+          progress = true;
+        }
       }
+      if (producer.commit(faults)) {
+        TRANSACTIONS.inc();
+      }
+      ShardProducerPool.giveBack(shardId, producer);
+      done.forEach(records::remove);
+      return done;
+    } catch (RuntimeException e) {
+      ShardProducerPool.discard(shardId, producer);
+      throw e;
     }
-    early.clear();
-    stillWaiting.forEach(early::add);
-    return next;
   }
 
-  /** Writes the records of {@code chunk} numbered {@code next} and above; the number after its last. */
-  private static long write(ShardProducer producer, SequencedChunk chunk, long next, WriterFaults faults) {
+  /** Sends the records of {@code chunk} numbered {@code next} and above; the number after its last. */
+  private long send(ShardProducer producer, SequencedChunk chunk, long next) {
     if (next > chunk.first()) {
       REPLAYED.inc(next - chunk.first());
     }
     List<ProducerRecord<byte[], byte[]>> records = chunk.records().decode();
-    for (long sequence = Math.max(next, chunk.first()); sequence < chunk.end(); sequence++) {
+    for (long sequence = next; sequence < chunk.end(); sequence++) {
       producer.send(chunk.run(), sequence, records.get((int) (sequence - chunk.first())), faults);
     }
-    return Math.max(next, chunk.end());
-  }
-
-  @FinishBundle
-  public void finishBundle() {
-    try {
-      commitAll();
-    } catch (RuntimeException e) {
-      discardAll();
-      throw e;
-    }
+    return chunk.end();
   }
 
   @Teardown
   public void teardown() {
     try {
-      if (borrowed != null) {
-        discardAll();
-      }
       if (admin != null) {
-        admin.close(Duration.ofSeconds(5));
+        admin.close(java.time.Duration.ofSeconds(5));
         admin = null;
       }
     } catch (RuntimeException e) {
@@ -166,33 +234,10 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
     }
   }
 
-  private ShardProducer borrow(String shardId) {
-    return ShardProducerPool.borrow(
-        shardId, () -> ShardProducer.open(producerConfig, admin(), topic, shardId));
-  }
-
   private Admin admin() {
     if (admin == null) {
       admin = Admin.create(adminConfig);
     }
     return admin;
-  }
-
-  /** Commits and gives back every borrowed producer; a failure leaves the rest borrowed, to be discarded. */
-  private void commitAll() {
-    var shards = borrowed.entrySet().iterator();
-    while (shards.hasNext()) {
-      Map.Entry<String, ShardProducer> shard = shards.next();
-      if (shard.getValue().commit(faults)) {
-        TRANSACTIONS.inc();
-      }
-      shards.remove();
-      ShardProducerPool.giveBack(shard.getKey(), shard.getValue());
-    }
-  }
-
-  private void discardAll() {
-    borrowed.forEach(ShardProducerPool::discard);
-    borrowed.clear();
   }
 }
