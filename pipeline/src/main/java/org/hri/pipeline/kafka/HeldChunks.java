@@ -8,42 +8,35 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.beam.sdk.coders.CustomCoder;
+import org.hri.pipeline.durable.DurableBundles;
+import org.hri.pipeline.durable.DurableBundles.Holder;
 
 /**
- * The chunks a writer shard holds until the runner has made them durable, without their records: which ones it
- * may write. A chunk is durable once the bundle that put it in state was committed — on Flink, once a completed
- * checkpoint holds that state — and every chunk a writer instance finds in state that another instance put
- * there is durable too: it came from a restored checkpoint, or from a bundle the runner committed elsewhere.
- * Immutable.
+ * The chunks a writer shard holds until the runner has made them durable (see {@link DurableBundles}), without
+ * their records. Immutable.
  */
 record HeldChunks(long nextSlot, List<Held> chunks) {
   static final HeldChunks NONE = new HeldChunks(0, List.of());
 
-  /**
-   * One held chunk: where its records are kept ({@code slot}), its numbers, and which writer instance held it
-   * in which of that instance's bundles.
-   */
-  record Held(long slot, long run, long first, long end, long instance, long bundle) {
-    boolean isDurable(long currentInstance, long lastCommittedBundle) {
-      return instance != currentInstance || bundle <= lastCommittedBundle;
-    }
-  }
+  /** One held chunk: where its records are kept ({@code slot}), its numbers, and who put it in state. */
+  record Held(long slot, long run, long first, long end, Holder holder) {}
 
   HeldChunks {
     chunks = List.copyOf(chunks);
   }
 
-  /** These chunks and {@code chunk}, held in slot {@link #nextSlot()} by {@code instance} in {@code bundle}. */
-  HeldChunks with(SequencedChunk chunk, long instance, long bundle) {
+  /** These chunks and {@code chunk}, held in slot {@link #nextSlot()} by {@code holder}. */
+  HeldChunks with(SequencedChunk chunk, Holder holder) {
     List<Held> more = new ArrayList<>(chunks);
-    more.add(new Held(nextSlot, chunk.run(), chunk.first(), chunk.end(), instance, bundle));
+    more.add(new Held(nextSlot, chunk.run(), chunk.first(), chunk.end(), holder));
     return new HeldChunks(nextSlot + 1, more);
   }
 
-  /** The durable chunks, in the order they were held, for writer instance {@code instance}. */
-  List<Held> durable(long instance, long lastCommittedBundle) {
-    return chunks.stream().filter(held -> held.isDurable(instance, lastCommittedBundle)).toList();
+  /** The durable chunks, in the order they were held. */
+  List<Held> durable(Predicate<Holder> isDurable) {
+    return chunks.stream().filter(held -> isDurable.test(held.holder())).toList();
   }
 
   /** These chunks but those in {@code slots}. */
@@ -72,8 +65,7 @@ record HeldChunks(long nextSlot, List<Held> chunks) {
         out.writeLong(held.run());
         out.writeLong(held.first());
         out.writeLong(held.end());
-        out.writeLong(held.instance());
-        out.writeLong(held.bundle());
+        Holder.CODER.encode(held.holder(), out);
       }
     }
 
@@ -84,7 +76,7 @@ record HeldChunks(long nextSlot, List<Held> chunks) {
       int size = in.readInt();
       List<Held> chunks = new ArrayList<>(size);
       for (int i = 0; i < size; i++) {
-        chunks.add(new Held(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong()));
+        chunks.add(new Held(in.readLong(), in.readLong(), in.readLong(), in.readLong(), Holder.CODER.decode(in)));
       }
       return new HeldChunks(nextSlot, chunks);
     }

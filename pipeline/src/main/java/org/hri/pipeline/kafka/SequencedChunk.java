@@ -12,8 +12,8 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * Records to write, numbered {@code first}, {@code first + 1}, … in their shard's run: what the writer needs
- * to tell a replay from new work. The writer handles records a chunk at a time, not one by one: its state,
- * its stable-input buffer and the shuffle before it cost per element, whatever the element's size.
+ * to tell a replay from new work. The writer handles records a chunk at a time, not one by one: its state
+ * and the shuffle before it cost per element, whatever the element's size.
  */
 record SequencedChunk(long run, long first, RecordChunk records) {
   /** The number after the chunk's last record. */

@@ -7,14 +7,15 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The shard producers of this JVM, lent to one bundle at a time. A producer goes back to the pool only after
- * its transaction committed, so a borrower never finds one with another attempt's records in it; a bundle
- * that fails closes its producers instead, and the next borrower opens a new one, which fences the old.
+ * The shard producers of this JVM, lent to one transaction at a time. A producer goes back to the pool only
+ * after its transaction committed, so a borrower never finds one with another attempt's records in it; a
+ * transaction that fails closes its producer instead, and the next borrower opens a new one, which fences the
+ * old.
  *
  * <p>Runners hand a key's elements to one bundle at a time, but may run a shard's bundles in different DoFn
  * instances of the same JVM: sharing the producers keeps those from fencing each other. A shard still lent
- * out when it is asked for again belongs to a bundle whose task died without tearing down: its producer is
- * replaced, and closed if it ever comes back.
+ * out when it is asked for again belongs to a transaction whose task died without tearing down: its producer
+ * is replaced, and closed if it ever comes back.
  */
 final class ShardProducerPool {
   private static final Map<String, ShardProducer> IDLE = new HashMap<>();
@@ -67,7 +68,7 @@ final class ShardProducerPool {
     producer.close();
   }
 
-  /** Closes a producer whose bundle failed: its open transaction is aborted by the next one of the shard. */
+  /** Closes a producer whose transaction failed: it is aborted by the next producer of the shard. */
   static void discard(String shardId, ShardProducer producer) {
     synchronized (ShardProducerPool.class) {
       LENT.remove(shardId, producer);

@@ -1,13 +1,11 @@
 package org.hri.pipeline.kafka;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -20,33 +18,24 @@ import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.hri.pipeline.durable.DurableBundles;
 import org.hri.pipeline.kafka.HeldChunks.Held;
-import org.joda.time.Duration;
-import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes numbered records in Kafka transactions, each committing the shard's new position with the records (see
- * {@link CommittedPosition}). A chunk is held in state until the runner made that state durable (Flink: a
- * checkpoint holding it completed, which the bundle finalizer reports), so after any restore the chunks the
- * writer gets again carry the numbers they were written with, and a record below the position is a replay and
- * is skipped. Keyed by shard: a runner hands a key's elements to one worker at a time, also after a rescale,
- * so a shard's producer never fences a live one. Failure windows: docs/architecture.md, decision 12.
- *
- * <p>Why not {@code @RequiresStableInput}: Beam's Flink runner releases its buffer with the buffer of an older
- * checkpoint it reuses, so after a restore it hands over records that no completed checkpoint holds.
+ * {@link CommittedPosition}). A chunk is held in state until the runner made that state durable
+ * ({@link DurableBundles}), so after any restore the chunks the writer holds again carry the numbers they were
+ * written with, and a record below the position is a replay and is skipped. Keyed by shard: a runner hands a
+ * key's elements to one worker at a time, also after a rescale, so a shard's producer never fences a live one.
+ * Failure windows: docs/architecture.md, decision 12.
  */
 final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> {
-  /** How often a shard with held chunks looks for durable ones: the latency it adds after a checkpoint. */
-  static final Duration RELEASE_PERIOD = Duration.millis(10);
-  /** Past this, a runner may drop a bundle's finalization; a later bundle's then covers the chunks. */
-  private static final Duration FINALIZATION_EXPIRY = Duration.standardHours(1);
-  private static final SecureRandom INSTANCES = new SecureRandom();
   private static final Logger LOG = LoggerFactory.getLogger(WriteTransactionsFn.class);
   private static final Counter TRANSACTIONS = Metrics.counter("hri", "transactions-committed");
   private static final Counter REPLAYED = Metrics.counter("hri", "records-already-committed");
@@ -73,12 +62,7 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
   @TimerId("endOfInput")
   private final TimerSpec endOfInputSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-  /** This instance, as a held chunk names it. */
-  private transient long instance;
-  private transient long bundle;
-  private transient boolean bundleFinalizing;
-  /** The latest of this instance's bundles whose state the runner made durable. */
-  private transient AtomicLong lastCommittedBundle;
+  private transient DurableBundles bundles;
   private transient Admin admin;
 
   WriteTransactionsFn(
@@ -99,14 +83,12 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
   @Setup
   public void setup() {
     ShardProducerPool.join();
-    instance = INSTANCES.nextLong();
-    lastCommittedBundle = new AtomicLong(-1);
+    bundles = new DurableBundles();
   }
 
   @StartBundle
   public void startBundle() {
-    bundle++;
-    bundleFinalizing = false;
+    bundles.startBundle();
   }
 
   @ProcessElement
@@ -116,20 +98,15 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
       @StateId("records") MapState<Long, SequencedChunk> records,
       @TimerId("release") Timer release,
       @TimerId("endOfInput") Timer endOfInput,
+      BoundedWindow window,
       BundleFinalizer finalizer) {
     HeldChunks before = Objects.requireNonNullElse(held.read(), HeldChunks.NONE);
     if (before.isEmpty()) {
-      endOfInput.set(GlobalWindow.INSTANCE.maxTimestamp());
+      endOfInput.set(window.maxTimestamp());
     }
     records.put(before.nextSlot(), element.getValue());
-    held.write(before.with(element.getValue(), instance, bundle));
-    if (!bundleFinalizing) {
-      long committed = bundle;
-      finalizer.afterBundleCommit(
-          Instant.now().plus(FINALIZATION_EXPIRY), () -> lastCommittedBundle.accumulateAndGet(committed, Math::max));
-      bundleFinalizing = true;
-    }
-    release.align(RELEASE_PERIOD).setRelative();
+    held.write(before.with(element.getValue(), bundles.hold(finalizer)));
+    release.align(DurableBundles.RELEASE_PERIOD).setRelative();
   }
 
   @OnTimer("release")
@@ -154,7 +131,7 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
   private void releaseDurable(
       int shard, ValueState<HeldChunks> held, MapState<Long, SequencedChunk> records, Timer release) {
     HeldChunks before = Objects.requireNonNullElse(held.read(), HeldChunks.NONE);
-    List<Held> durable = before.durable(instance, lastCommittedBundle.get());
+    List<Held> durable = before.durable(bundles::isDurable);
     HeldChunks after = durable.isEmpty() ? before : before.without(write(shard, durable, records));
     if (after.isEmpty()) {
       held.clear();
@@ -162,7 +139,7 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
       if (after != before) {
         held.write(after);
       }
-      release.align(RELEASE_PERIOD).setRelative();
+      release.align(DurableBundles.RELEASE_PERIOD).setRelative();
     }
   }
 

@@ -14,6 +14,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.hri.pipeline.durable.HoldUntilDurable;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchNotificationCoder;
 import org.hri.pipeline.model.DeadLetter;
@@ -77,6 +78,9 @@ public final class UpdateBatchStatus extends PTransform<PCollection<BatchNotific
         .apply("GlobalWindow", Window.<BatchNotification>into(new GlobalWindows()))
         .apply("KeyByBatchId", WithKeys.of((BatchNotification n) -> n.id()).withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), BatchNotificationCoder.of()))
+        // A verdict is reported only once the runner has made it durable (on Flink: once a completed checkpoint
+        // holds it), so it never precedes the records it counts, and a restart repeats the same call.
+        .apply("HoldUntilDurable", HoldUntilDurable.of())
         .apply("CallManagementApi",
             ParDo.of(new UpdateBatchStatusFn(config, retryPolicy, clientFactory))
                 .withOutputTags(APPLIED, TupleTagList.of(NOT_APPLIED)));

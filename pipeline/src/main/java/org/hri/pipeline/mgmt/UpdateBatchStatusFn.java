@@ -104,10 +104,7 @@ final class UpdateBatchStatusFn extends DoFn<KV<String, BatchNotification>, Batc
     }
   }
 
-  // A verdict is reported only once the runner has made its input durable (on Flink: after the checkpoint that
-  // holds it completes), so it is never reported before the records it counts are committed to *.out, and a
-  // restart replays the same call rather than a different one.
-  @RequiresStableInput
+  // Its input is durable already (UpdateBatchStatus holds verdicts until then).
   @ProcessElement
   public void processElement(
       @Element KV<String, BatchNotification> element,

@@ -31,6 +31,7 @@ import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.hri.pipeline.durable.DurableBundles;
 import org.hri.pipeline.model.BatchNotification;
 import org.hri.pipeline.model.BatchNotificationCoder;
 import org.hri.pipeline.model.BatchStatus;
@@ -91,12 +92,13 @@ class UpdateBatchStatusTest {
     api.putBatch(id, new String(batch(id, status).toJson(), StandardCharsets.UTF_8));
   }
 
-  /** The verdicts first, then one processing-time step per expected retry. */
+  /** The verdicts first, held until durable, then one processing-time step per expected retry. */
   private static TestStream<BatchNotification> verdicts(int retrySteps, BatchNotification... verdicts) {
     TestStream.Builder<BatchNotification> events = TestStream.create(BatchNotificationCoder.of());
     for (BatchNotification verdict : verdicts) {
       events = events.addElements(verdict);
     }
+    events = events.advanceProcessingTime(DurableBundles.RELEASE_PERIOD);
     for (int i = 0; i < retrySteps; i++) {
       events = events.advanceProcessingTime(org.joda.time.Duration.standardSeconds(1));
     }

@@ -1,0 +1,124 @@
+package org.hri.pipeline.durable;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.state.BagState;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.hri.pipeline.durable.DurableBundles.Holder;
+
+/**
+ * Passes each keyed element on once the runner has made it durable ({@link DurableBundles}), in the order the
+ * elements came per key: the step after it acts only on elements that every restore gives back, and acts on
+ * them again after one. Put it before a step that acts outside the pipeline (an API call), where Beam would
+ * put {@code @RequiresStableInput}.
+ *
+ * <pre>{@code
+ * PCollection<KV<String, Verdict>> stable = verdicts.apply("HoldUntilDurable", HoldUntilDurable.of());
+ * }</pre>
+ */
+public final class HoldUntilDurable<K, V> extends PTransform<PCollection<KV<K, V>>, PCollection<KV<K, V>>> {
+  private HoldUntilDurable() {}
+
+  public static <K, V> HoldUntilDurable<K, V> of() {
+    return new HoldUntilDurable<>();
+  }
+
+  @Override
+  public PCollection<KV<K, V>> expand(PCollection<KV<K, V>> input) {
+    if (!(input.getCoder() instanceof KvCoder<K, V> coder)) {
+      throw new IllegalArgumentException("HoldUntilDurable needs a KvCoder, not " + input.getCoder());
+    }
+    return input.apply(ParDo.of(new HoldFn<>(coder))).setCoder(coder);
+  }
+
+  private static final class HoldFn<K, V> extends DoFn<KV<K, V>, KV<K, V>> {
+    @StateId("held")
+    private final StateSpec<BagState<KV<Holder, KV<K, V>>>> heldSpec;
+
+    @TimerId("release")
+    private final TimerSpec releaseSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+    /** Releases what is left when the input ends (runners drop processing-time timers then). */
+    @TimerId("endOfInput")
+    private final TimerSpec endOfInputSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    private transient DurableBundles bundles;
+
+    HoldFn(Coder<KV<K, V>> coder) {
+      heldSpec = StateSpecs.bag(KvCoder.of(Holder.CODER, coder));
+    }
+
+    @Setup
+    public void setup() {
+      bundles = new DurableBundles();
+    }
+
+    @StartBundle
+    public void startBundle() {
+      bundles.startBundle();
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<K, V> element,
+        BoundedWindow window,
+        @StateId("held") BagState<KV<Holder, KV<K, V>>> held,
+        @TimerId("release") Timer release,
+        @TimerId("endOfInput") Timer endOfInput,
+        BundleFinalizer finalizer) {
+      endOfInput.set(window.maxTimestamp());
+      held.add(KV.of(bundles.hold(finalizer), element));
+      release.align(DurableBundles.RELEASE_PERIOD).setRelative();
+    }
+
+    @OnTimer("release")
+    public void release(
+        @StateId("held") BagState<KV<Holder, KV<K, V>>> held,
+        @TimerId("release") Timer release,
+        OutputReceiver<KV<K, V>> out) {
+      releaseDurable(held, release, out);
+    }
+
+    @OnTimer("endOfInput")
+    public void endOfInput(
+        @StateId("held") BagState<KV<Holder, KV<K, V>>> held,
+        @TimerId("release") Timer release,
+        OutputReceiver<KV<K, V>> out) {
+      releaseDurable(held, release, out);
+    }
+
+    private void releaseDurable(
+        BagState<KV<Holder, KV<K, V>>> held, Timer release, OutputReceiver<KV<K, V>> out) {
+      List<KV<Holder, KV<K, V>>> waiting = new ArrayList<>();
+      boolean released = false;
+      for (KV<Holder, KV<K, V>> value : held.read()) {
+        if (waiting.isEmpty() && bundles.isDurable(value.getKey())) {
+          out.output(value.getValue());
+          released = true;
+        } else {
+          waiting.add(value);
+        }
+      }
+      if (released) {
+        held.clear();
+        waiting.forEach(held::add);
+      }
+      if (!waiting.isEmpty()) {
+        release.align(DurableBundles.RELEASE_PERIOD).setRelative();
+      }
+    }
+  }
+}
