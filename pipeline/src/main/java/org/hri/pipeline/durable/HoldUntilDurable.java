@@ -1,9 +1,13 @@
 package org.hri.pipeline.durable;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
@@ -15,6 +19,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.hri.pipeline.durable.DurableBundles.Holder;
@@ -30,6 +35,8 @@ import org.hri.pipeline.durable.DurableBundles.Holder;
  * }</pre>
  */
 public final class HoldUntilDurable<K, V> extends PTransform<PCollection<KV<K, V>>, PCollection<KV<K, V>>> {
+  static final int SHARDS = 16;
+
   private HoldUntilDurable() {}
 
   public static <K, V> HoldUntilDurable<K, V> of() {
@@ -41,10 +48,34 @@ public final class HoldUntilDurable<K, V> extends PTransform<PCollection<KV<K, V
     if (!(input.getCoder() instanceof KvCoder<K, V> coder)) {
       throw new IllegalArgumentException("HoldUntilDurable needs a KvCoder, not " + input.getCoder());
     }
-    return input.apply(ParDo.of(new HoldFn<>(coder))).setCoder(coder);
+    return input
+        .apply("ShardByKey", ParDo.of(new ShardByKeyFn<>(coder.getKeyCoder())))
+        .setCoder(KvCoder.of(VarIntCoder.of(), coder))
+        .apply("Hold", ParDo.of(new HoldFn<>(coder)))
+        .setCoder(coder);
   }
 
-  private static final class HoldFn<K, V> extends DoFn<KV<K, V>, KV<K, V>> {
+  /**
+   * Holds elements in a few shards, not per key: a shard looks for durable elements every
+   * {@link DurableBundles#RELEASE_PERIOD} while it holds any, and 100,000 keys would each poll. A key's elements
+   * share a shard, so they stay in order.
+   */
+  private static final class ShardByKeyFn<K, V> extends DoFn<KV<K, V>, KV<Integer, KV<K, V>>> {
+    private final Coder<K> keyCoder;
+
+    ShardByKeyFn(Coder<K> keyCoder) {
+      this.keyCoder = keyCoder;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<K, V> element, OutputReceiver<KV<Integer, KV<K, V>>> out)
+        throws CoderException {
+      int hash = Arrays.hashCode(CoderUtils.encodeToByteArray(keyCoder, element.getKey()));
+      out.output(KV.of(Math.floorMod(hash, SHARDS), element));
+    }
+  }
+
+  private static final class HoldFn<K, V> extends DoFn<KV<Integer, KV<K, V>>, KV<K, V>> {
     @StateId("held")
     private final StateSpec<BagState<KV<Holder, KV<K, V>>>> heldSpec;
 
@@ -73,14 +104,14 @@ public final class HoldUntilDurable<K, V> extends PTransform<PCollection<KV<K, V
 
     @ProcessElement
     public void process(
-        @Element KV<K, V> element,
+        @Element KV<Integer, KV<K, V>> element,
         BoundedWindow window,
         @StateId("held") BagState<KV<Holder, KV<K, V>>> held,
         @TimerId("release") Timer release,
         @TimerId("endOfInput") Timer endOfInput,
         BundleFinalizer finalizer) {
       endOfInput.set(window.maxTimestamp());
-      held.add(KV.of(bundles.hold(finalizer), element));
+      held.add(KV.of(bundles.hold(finalizer), element.getValue()));
       release.align(DurableBundles.RELEASE_PERIOD).setRelative();
     }
 
@@ -102,20 +133,27 @@ public final class HoldUntilDurable<K, V> extends PTransform<PCollection<KV<K, V
 
     private void releaseDurable(
         BagState<KV<Holder, KV<K, V>>> held, Timer release, OutputReceiver<KV<K, V>> out) {
+      Iterator<KV<Holder, KV<K, V>>> values = held.read().iterator();
+      if (!values.hasNext()) {
+        return;
+      }
+      KV<Holder, KV<K, V>> first = values.next();
+      if (!bundles.isDurable(first.getKey())) { // nor any after it: they came later
+        release.align(DurableBundles.RELEASE_PERIOD).setRelative();
+        return;
+      }
+      out.output(first.getValue());
       List<KV<Holder, KV<K, V>>> waiting = new ArrayList<>();
-      boolean released = false;
-      for (KV<Holder, KV<K, V>> value : held.read()) {
+      while (values.hasNext()) {
+        KV<Holder, KV<K, V>> value = values.next();
         if (waiting.isEmpty() && bundles.isDurable(value.getKey())) {
           out.output(value.getValue());
-          released = true;
         } else {
           waiting.add(value);
         }
       }
-      if (released) {
-        held.clear();
-        waiting.forEach(held::add);
-      }
+      held.clear();
+      waiting.forEach(held::add);
       if (!waiting.isEmpty()) {
         release.align(DurableBundles.RELEASE_PERIOD).setRelative();
       }

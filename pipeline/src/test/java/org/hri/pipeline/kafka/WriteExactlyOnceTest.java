@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The exactly-once writer against a real broker. A restore is played the way a runner plays it: a new DoFn
- * instance is handed the records of the stable input again, with the numbers they had, in any order.
+ * instance holds the chunks of the restored state again, with the numbers they had, in any order.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class WriteExactlyOnceTest {
@@ -122,7 +122,7 @@ class WriteExactlyOnceTest {
   @Test
   void aRestoreReplaysOnlyWhatNoCommittedTransactionHolds() {
     write(RUN, 0, 10, WriterFaults.none());
-    write(RUN, 0, 15, WriterFaults.none()); // 0-9 again from the stable input, then 10-14
+    write(RUN, 0, 15, WriterFaults.none()); // 0-9 again from the restored state, then 10-14
 
     assertThat(committedValues(15), containsInAnyOrder(values(0, 15).toArray()));
   }
