@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -82,7 +83,10 @@ public final class HoldUntilDurable<K, V> extends PTransform<PCollection<KV<K, V
     @TimerId("release")
     private final TimerSpec releaseSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
 
-    /** Releases what is left when the input ends (runners drop processing-time timers then). */
+    /**
+     * The input ended (bounded input, a drain): runners fire no processing-time timer after it, so all that is
+     * held goes then, durable or not.
+     */
     @TimerId("endOfInput")
     private final TimerSpec endOfInputSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
@@ -110,9 +114,11 @@ public final class HoldUntilDurable<K, V> extends PTransform<PCollection<KV<K, V
         @TimerId("release") Timer release,
         @TimerId("endOfInput") Timer endOfInput,
         BundleFinalizer finalizer) {
-      endOfInput.set(window.maxTimestamp());
+      if (held.isEmpty().read()) { // else the timers are set already: each release sets the next while any is held
+        endOfInput.set(window.maxTimestamp());
+        release.align(DurableBundles.RELEASE_PERIOD).setRelative();
+      }
       held.add(KV.of(bundles.hold(finalizer), element.getValue()));
-      release.align(DurableBundles.RELEASE_PERIOD).setRelative();
     }
 
     @OnTimer("release")
@@ -120,7 +126,7 @@ public final class HoldUntilDurable<K, V> extends PTransform<PCollection<KV<K, V
         @StateId("held") BagState<KV<Holder, KV<K, V>>> held,
         @TimerId("release") Timer release,
         OutputReceiver<KV<K, V>> out) {
-      releaseDurable(held, release, out);
+      release(held, release, out, bundles::isDurable);
     }
 
     @OnTimer("endOfInput")
@@ -128,17 +134,19 @@ public final class HoldUntilDurable<K, V> extends PTransform<PCollection<KV<K, V
         @StateId("held") BagState<KV<Holder, KV<K, V>>> held,
         @TimerId("release") Timer release,
         OutputReceiver<KV<K, V>> out) {
-      releaseDurable(held, release, out);
+      release(held, release, out, holder -> true);
     }
 
-    private void releaseDurable(
-        BagState<KV<Holder, KV<K, V>>> held, Timer release, OutputReceiver<KV<K, V>> out) {
+    /** Passes on the held elements up to the first that is not durable; looks again later if any is left. */
+    private void release(
+        BagState<KV<Holder, KV<K, V>>> held, Timer release, OutputReceiver<KV<K, V>> out,
+        Predicate<Holder> isDurable) {
       Iterator<KV<Holder, KV<K, V>>> values = held.read().iterator();
       if (!values.hasNext()) {
         return;
       }
       KV<Holder, KV<K, V>> first = values.next();
-      if (!bundles.isDurable(first.getKey())) { // nor any after it: they came later
+      if (!isDurable.test(first.getKey())) { // nor any after it: they came later
         release.align(DurableBundles.RELEASE_PERIOD).setRelative();
         return;
       }
@@ -146,7 +154,7 @@ public final class HoldUntilDurable<K, V> extends PTransform<PCollection<KV<K, V
       List<KV<Holder, KV<K, V>>> waiting = new ArrayList<>();
       while (values.hasNext()) {
         KV<Holder, KV<K, V>> value = values.next();
-        if (waiting.isEmpty() && bundles.isDurable(value.getKey())) {
+        if (waiting.isEmpty() && isDurable.test(value.getKey())) {
           out.output(value.getValue());
         } else {
           waiting.add(value);

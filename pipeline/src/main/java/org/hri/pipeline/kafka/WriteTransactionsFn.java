@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -23,6 +24,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.hri.pipeline.durable.DurableBundles;
+import org.hri.pipeline.durable.DurableBundles.Holder;
 import org.hri.pipeline.kafka.HeldChunks.Held;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +60,10 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
   @TimerId("release")
   private final TimerSpec releaseSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
 
-  /** Releases what is left when the input ends (runners drop processing-time timers then). */
+  /**
+   * The input ended (bounded input, a drain): runners fire no processing-time timer after it, so all that is
+   * held is written then, durable or not.
+   */
   @TimerId("endOfInput")
   private final TimerSpec endOfInputSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
@@ -101,12 +106,12 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
       BoundedWindow window,
       BundleFinalizer finalizer) {
     HeldChunks before = Objects.requireNonNullElse(held.read(), HeldChunks.NONE);
-    if (before.isEmpty()) {
+    if (before.isEmpty()) { // else the timers are set already: each release sets the next while any is held
       endOfInput.set(window.maxTimestamp());
+      release.align(DurableBundles.RELEASE_PERIOD).setRelative();
     }
     records.put(before.nextSlot(), element.getValue());
     held.write(before.with(element.getValue(), bundles.hold(finalizer)));
-    release.align(DurableBundles.RELEASE_PERIOD).setRelative();
   }
 
   @OnTimer("release")
@@ -115,7 +120,7 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
       @StateId("held") ValueState<HeldChunks> held,
       @StateId("records") MapState<Long, SequencedChunk> records,
       @TimerId("release") Timer release) {
-    releaseDurable(shard, held, records, release);
+    release(shard, held, records, release, bundles::isDurable);
   }
 
   @OnTimer("endOfInput")
@@ -124,14 +129,15 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
       @StateId("held") ValueState<HeldChunks> held,
       @StateId("records") MapState<Long, SequencedChunk> records,
       @TimerId("release") Timer release) {
-    releaseDurable(shard, held, records, release);
+    release(shard, held, records, release, holder -> true);
   }
 
   /** Writes the held chunks that are durable; looks again later while any are held. */
-  private void releaseDurable(
-      int shard, ValueState<HeldChunks> held, MapState<Long, SequencedChunk> records, Timer release) {
+  private void release(
+      int shard, ValueState<HeldChunks> held, MapState<Long, SequencedChunk> records, Timer release,
+      Predicate<Holder> isDurable) {
     HeldChunks before = Objects.requireNonNullElse(held.read(), HeldChunks.NONE);
-    List<Held> durable = before.durable(bundles::isDurable);
+    List<Held> durable = before.durable(isDurable);
     HeldChunks after = durable.isEmpty() ? before : before.without(write(shard, durable, records));
     if (after.isEmpty()) {
       held.clear();
