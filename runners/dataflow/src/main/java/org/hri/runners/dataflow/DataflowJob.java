@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.apache.beam.runners.dataflow.DataflowRunner;
 import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.ExperimentalOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.hri.pipeline.HriPipeline;
 import org.hri.pipeline.JobCommandLine;
@@ -33,6 +34,9 @@ public final class DataflowJob {
     options.setRunner(DataflowRunner.class);
     DataflowPipelineOptions dataflow = options.as(DataflowPipelineOptions.class);
     dataflow.setStreaming(true);
+    // The Management API calls and the exactly-once writer act once the runner has made their input durable,
+    // which it reports through bundle finalizers: Dataflow calls them on Runner v2 only.
+    ExperimentalOptions.addExperiment(dataflow, "use_runner_v2");
     // Dataflow commits outputs exactly once itself; Kafka transactions are the user's choice here.
     if (options.getExactlyOnce() == null) {
       options.setExactlyOnce(false);
