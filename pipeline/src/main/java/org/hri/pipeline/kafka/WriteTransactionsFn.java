@@ -138,7 +138,8 @@ final class WriteTransactionsFn extends DoFn<KV<Integer, SequencedChunk>, Void> 
       Predicate<Holder> isDurable) {
     HeldChunks before = Objects.requireNonNullElse(held.read(), HeldChunks.NONE);
     List<Held> durable = before.durable(isDurable);
-    HeldChunks after = durable.isEmpty() ? before : before.without(write(shard, durable, records));
+    List<Long> written = durable.isEmpty() ? List.of() : write(shard, durable, records);
+    HeldChunks after = written.isEmpty() ? before : before.without(written); // unchanged while a gap waits
     if (after.isEmpty()) {
       held.clear();
     } else {
